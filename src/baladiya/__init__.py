@@ -1,0 +1,3 @@
+"""Baladiya (بلدية): an integrated municipal information system."""
+
+__version__ = "0.1.0"

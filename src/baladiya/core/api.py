@@ -1,0 +1,95 @@
+"""The core app's public surface for other apps (DESIGN.md rule 2).
+
+Other apps import from here, never from ``baladiya.core.services`` or
+``baladiya.core.selectors`` directly (``baladiya.core.models`` only to declare a
+ForeignKey).
+"""
+
+from baladiya.core.calendars import format_dual, format_hijri, to_hijri
+from baladiya.core.money import Money, MoneyError, format_money, quantize
+from baladiya.core.navigation import NavItem
+from baladiya.core.navigation import register as register_nav_item
+from baladiya.core.permissions import (
+    AccessDenied,
+    declare,
+    has_capability,
+    require,
+    role_keys,
+)
+from baladiya.core.profiles import country_profile, luhn_check_digit
+from baladiya.core.selectors import (
+    branch_by_code,
+    branches,
+    charging_points,
+    default_language,
+    department_by_code,
+    departments,
+    organisation,
+    party_by_commercial_registration,
+    party_by_national_id,
+    service_points,
+    user_by_username,
+)
+from baladiya.core.services import (
+    assign_role,
+    configure_organisation,
+    create_branch,
+    create_department,
+    create_party_login,
+    create_staff_user,
+    install_default_roles,
+    link_user_to_party,
+    next_number,
+    next_reference,
+    record_audit,
+    register_citizen,
+    register_establishment,
+    register_person,
+)
+from baladiya.core.text import normalize_arabic, normalize_digits
+
+__all__ = [
+    "AccessDenied",
+    "Money",
+    "MoneyError",
+    "NavItem",
+    "assign_role",
+    "configure_organisation",
+    "branch_by_code",
+    "branches",
+    "charging_points",
+    "country_profile",
+    "create_branch",
+    "create_department",
+    "create_party_login",
+    "create_staff_user",
+    "declare",
+    "default_language",
+    "department_by_code",
+    "departments",
+    "format_dual",
+    "format_hijri",
+    "format_money",
+    "has_capability",
+    "install_default_roles",
+    "link_user_to_party",
+    "luhn_check_digit",
+    "next_number",
+    "next_reference",
+    "normalize_arabic",
+    "normalize_digits",
+    "organisation",
+    "party_by_commercial_registration",
+    "party_by_national_id",
+    "quantize",
+    "record_audit",
+    "register_citizen",
+    "register_establishment",
+    "register_nav_item",
+    "register_person",
+    "require",
+    "role_keys",
+    "service_points",
+    "to_hijri",
+    "user_by_username",
+]

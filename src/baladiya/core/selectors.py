@@ -1,0 +1,128 @@
+"""Core reads for pages, the API and other apps."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Q, QuerySet
+
+from baladiya.core.models import (
+    AuditEntry,
+    Branch,
+    BranchKind,
+    Department,
+    Organisation,
+    Party,
+    User,
+)
+from baladiya.core.permissions import require
+from baladiya.core.text import normalize_arabic
+
+_ORG_CACHE_KEY = "baladiya:organisation"
+
+
+def organisation() -> Organisation | None:
+    """The organisation row (cached; the cache is cleared when it changes)."""
+    org = cache.get(_ORG_CACHE_KEY)
+    if org is None:
+        org = Organisation.objects.filter(singleton=True).first()
+        if org is not None:
+            cache.set(_ORG_CACHE_KEY, org, 300)
+    return org
+
+
+def forget_organisation() -> None:
+    cache.delete(_ORG_CACHE_KEY)
+
+
+def default_language() -> str:
+    org = organisation()
+    return org.default_language if org is not None else settings.LANGUAGE_CODE
+
+
+def organisation_time_zone() -> str:
+    org = organisation()
+    return org.time_zone if org is not None else settings.TIME_ZONE
+
+
+def branches(*, kind: str | None = None, active_only: bool = True) -> QuerySet[Branch]:
+    qs = Branch.objects.select_related("parent")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("code")
+
+
+def service_points() -> QuerySet[Branch]:
+    """Branches where people are served: headquarters, branches and offices."""
+    return branches().exclude(kind=BranchKind.CHARGING_POINT)
+
+
+def charging_points() -> QuerySet[Branch]:
+    return branches(kind=BranchKind.CHARGING_POINT)
+
+
+def departments(*, active_only: bool = True) -> QuerySet[Department]:
+    qs = Department.objects.select_related("parent")
+    if active_only:
+        qs = qs.filter(is_active=True)
+    return qs.order_by("code")
+
+
+def department_tree() -> list[tuple[Department, int]]:
+    """Departments in tree order with their depth, for indented lists."""
+    all_departments = list(departments())
+    children: dict[int | None, list[Department]] = {}
+    for dep in all_departments:
+        children.setdefault(dep.parent_id, []).append(dep)
+    out: list[tuple[Department, int]] = []
+
+    def walk(parent_id: int | None, depth: int) -> None:
+        for dep in children.get(parent_id, []):
+            out.append((dep, depth))
+            walk(dep.pk, depth + 1)
+
+    walk(None, 0)
+    return out
+
+
+def branch_by_code(code: str) -> Branch | None:
+    return Branch.objects.filter(code=code).first()
+
+
+def department_by_code(code: str) -> Department | None:
+    return Department.objects.filter(code=code).first()
+
+
+def party_by_national_id(national_id: str) -> Party | None:
+    return Party.objects.filter(national_id=national_id).first() if national_id else None
+
+
+def party_by_commercial_registration(number: str) -> Party | None:
+    return Party.objects.filter(commercial_registration=number).first() if number else None
+
+
+def search_parties(*, user: User, query: str = "", kind: str = "") -> QuerySet[Party]:
+    """Parties matching ``query`` (Arabic-normalised, every word must match)."""
+    require(user, "core.view_parties")
+    qs = Party.objects.select_related("owner", "branch").order_by("name_ar", "pk")
+    if kind:
+        qs = qs.filter(kind=kind)
+    for word in normalize_arabic(query).split():
+        qs = qs.filter(search_text__contains=word)
+    return qs
+
+
+def user_by_username(username: str) -> User | None:
+    return User.objects.filter(username=username).first()
+
+
+def audit_entries(*, user: User, object_type: str = "", action: str = "") -> QuerySet[AuditEntry]:
+    require(user, "core.view_audit")
+    qs = AuditEntry.objects.select_related("actor").order_by("-seq")
+    if object_type:
+        qs = qs.filter(object_type=object_type)
+    if action:
+        qs = qs.filter(Q(action__startswith=action))
+    return qs

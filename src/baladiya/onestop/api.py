@@ -1,0 +1,13 @@
+"""The one-stop shop's public surface for other apps."""
+
+from baladiya.onestop.selectors import (
+    categories_with_services,
+    employee_services,
+    public_services,
+    service_by_key,
+    service_keys,
+)
+from baladiya.onestop.services import load_catalogue
+
+__all__ = ["categories_with_services", "employee_services", "load_catalogue", "public_services", "service_by_key",
+           "service_keys"]

@@ -1,0 +1,54 @@
+"""Reads of the service catalogue for the portal, the API and other apps."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, QuerySet
+
+from baladiya.core.api import normalize_arabic
+from baladiya.onestop.models import Audience, Service, ServiceCategory
+
+
+def public_services(*, query: str = "", category: str = "") -> QuerySet[Service]:
+    """Active services open to the public, matching every word of ``query``
+    (Arabic-normalised: أ/إ/آ/ا, ة/ه, ى/ي, diacritics and digits fold)."""
+    qs = (
+        Service.objects.filter(is_active=True)
+        .exclude(audience=Audience.EMPLOYEE)
+        .select_related("category")
+        .order_by("category__order", "pk")
+    )
+    if category:
+        qs = qs.filter(category__key=category)
+    for word in normalize_arabic(query).split():
+        qs = qs.filter(search_text__contains=word)
+    return qs
+
+
+def employee_services() -> QuerySet[Service]:
+    return Service.objects.filter(is_active=True, audience=Audience.EMPLOYEE).select_related(
+        "category"
+    )
+
+
+def categories_with_services() -> list[ServiceCategory]:
+    services = public_services()
+    return [
+        c
+        for c in ServiceCategory.objects.prefetch_related(
+            Prefetch("services", queryset=services, to_attr="public_services")
+        ).order_by("order")
+        if c.public_services  # type: ignore[attr-defined]
+    ]
+
+
+def service_by_key(key: str) -> Service | None:
+    return (
+        Service.objects.filter(key=key, is_active=True)
+        .select_related("category")
+        .prefetch_related("documents", "subcategories")
+        .first()
+    )
+
+
+def service_keys() -> set[str]:
+    return set(Service.objects.values_list("key", flat=True))
