@@ -19,6 +19,7 @@ def data_dir() -> Path:
 def ensure_data_dir(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     (path / "media").mkdir(exist_ok=True)
+    (path / "static").mkdir(exist_ok=True)
     return path
 
 

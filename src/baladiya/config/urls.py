@@ -25,9 +25,7 @@ urlpatterns = [
 if settings.BALADIYA_ENV != "production":
     # Uploaded files in the demo; production serves media from object storage or
     # the reverse proxy.
-    urlpatterns.append(
-        path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT})
-    )
+    urlpatterns.append(path("media/<path:path>", serve, {"document_root": settings.MEDIA_ROOT}))
 
 handler403 = "baladiya.core.views.permission_denied"
 handler404 = "baladiya.core.views.page_not_found"

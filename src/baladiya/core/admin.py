@@ -52,8 +52,7 @@ class DepartmentAdmin(ReadOnlyAdmin):
 
 @admin.register(Party)
 class PartyAdmin(ReadOnlyAdmin):
-    list_display = ["name_ar", "name_en", "kind", "national_id", "commercial_registration",
-                    "phone"]
+    list_display = ["name_ar", "name_en", "kind", "national_id", "commercial_registration", "phone"]
     list_filter = ["kind"]
     search_fields = ["search_text"]
     list_select_related = ["owner"]

@@ -6,6 +6,7 @@ ForeignKey).
 """
 
 from baladiya.core.calendars import format_dual, format_hijri, to_hijri
+from baladiya.core.models import User  # the user type, for type hints in other apps
 from baladiya.core.money import Money, MoneyError, format_money, quantize
 from baladiya.core.navigation import NavItem
 from baladiya.core.navigation import register as register_nav_item
@@ -53,11 +54,12 @@ __all__ = [
     "Money",
     "MoneyError",
     "NavItem",
+    "User",
     "assign_role",
-    "configure_organisation",
     "branch_by_code",
     "branches",
     "charging_points",
+    "configure_organisation",
     "country_profile",
     "create_branch",
     "create_department",

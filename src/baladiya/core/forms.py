@@ -6,20 +6,31 @@ from django.utils.translation import gettext_lazy as _
 
 
 class BootstrapMixin:
-    """Bootstrap classes and ARIA attributes on every widget."""
+    """Bootstrap classes on every widget; fields with errors are marked invalid
+    (Django itself adds ``aria-invalid`` and ``aria-describedby``)."""
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
-        for name, field in self.fields.items():  # type: ignore[attr-defined]
+        for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
             if isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-            if self.is_bound and name in self.errors:  # type: ignore[attr-defined]
-                widget.attrs["class"] += " is-invalid"
-                widget.attrs["aria-invalid"] = "true"
-                widget.attrs["aria-describedby"] = f"id_{name}_error"
+
+    def _mark_invalid(self) -> None:
+        for name in self._errors or {}:  # type: ignore[attr-defined]
+            field = self.fields.get(name)  # type: ignore[attr-defined]
+            if field is not None and "is-invalid" not in field.widget.attrs["class"]:
+                field.widget.attrs["class"] += " is-invalid"
+
+    def full_clean(self) -> None:
+        super().full_clean()  # type: ignore[misc]
+        self._mark_invalid()
+
+    def add_error(self, field, error):  # type: ignore[no-untyped-def]
+        super().add_error(field, error)  # type: ignore[misc]
+        self._mark_invalid()
 
 
 class LoginForm(BootstrapMixin, AuthenticationForm):
@@ -34,30 +45,39 @@ class RegistrationForm(BootstrapMixin, forms.Form):
     service (per country profile); its errors are attached back to these fields."""
 
     national_id = forms.CharField(
-        label=_("National ID number"), max_length=20,
+        label=_("National ID number"),
+        max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     name_ar = forms.CharField(
-        label=_("Full name in Arabic"), max_length=200,
+        label=_("Full name in Arabic"),
+        max_length=200,
         widget=forms.TextInput(attrs={"dir": "rtl", "lang": "ar", "autocomplete": "name"}),
     )
     name_en = forms.CharField(
-        label=_("Full name in English (optional)"), max_length=200, required=False,
+        label=_("Full name in English (optional)"),
+        max_length=200,
+        required=False,
         widget=forms.TextInput(attrs={"dir": "ltr", "lang": "en"}),
     )
     phone = forms.CharField(
-        label=_("Mobile phone"), max_length=20,
+        label=_("Mobile phone"),
+        max_length=20,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "dir": "ltr"}),
     )
-    email = forms.EmailField(label=_("Email (optional)"), required=False,
-                             widget=forms.EmailInput(attrs={"dir": "ltr",
-                                                            "autocomplete": "email"}))
+    email = forms.EmailField(
+        label=_("Email (optional)"),
+        required=False,
+        widget=forms.EmailInput(attrs={"dir": "ltr", "autocomplete": "email"}),
+    )
     password1 = forms.CharField(
-        label=_("Password"), strip=False,
+        label=_("Password"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
     password2 = forms.CharField(
-        label=_("Password again"), strip=False,
+        label=_("Password again"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -76,7 +96,8 @@ class LanguageForm(forms.Form):
 class PartySearchForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label=_("Name, ID, registration or phone"), required=False)
     kind = forms.ChoiceField(
-        label=_("Kind"), required=False,
+        label=_("Kind"),
+        required=False,
         choices=[("", _("All")), ("person", _("Persons")), ("establishment", _("Establishments"))],
     )
 

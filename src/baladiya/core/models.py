@@ -19,14 +19,14 @@ class Bilingual(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         if (get_language() or "ar").startswith("ar"):
             return self.name_ar or self.name_en
         return self.name_en or self.name_ar
-
-    def __str__(self) -> str:
-        return self.name
 
 
 class Country(models.TextChoices):
@@ -50,7 +50,9 @@ class Organisation(Bilingual):
         _("calendar"), max_length=20, choices=Calendar.choices, default=Calendar.GREGORIAN
     )
     default_language = models.CharField(_("default language"), max_length=5, default="ar")
-    fiscal_year_start = models.CharField(_("fiscal year start (MM-DD)"), max_length=5, default="01-01")
+    fiscal_year_start = models.CharField(
+        _("fiscal year start (MM-DD)"), max_length=5, default="01-01"
+    )
     reference_prefix = models.CharField(_("reference prefix"), max_length=6)
     logo = models.ImageField(_("logo"), upload_to="organisation/", blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
@@ -194,8 +196,15 @@ class Party(Bilingual):
 
         self.search_text = normalize_arabic(
             " ".join(
-                v for v in (self.name_ar, self.name_en, self.national_id,
-                            self.commercial_registration, self.phone) if v
+                v
+                for v in (
+                    self.name_ar,
+                    self.name_en,
+                    self.national_id,
+                    self.commercial_registration,
+                    self.phone,
+                )
+                if v
             )
         )[:600]
         super().save(*args, **kwargs)
@@ -341,3 +350,6 @@ class AuditHead(models.Model):
 
     class Meta:
         verbose_name = _("audit chain head")
+
+    def __str__(self) -> str:
+        return f"#{self.last_seq} {self.last_hash[:12]}"

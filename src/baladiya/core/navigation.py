@@ -37,6 +37,7 @@ def staff_menu(user: object) -> list[dict[str, str]]:
             url = reverse(item.url_name)
         except NoReverseMatch:
             continue
-        menu.append({"label": str(item.label), "url": url, "icon": item.icon,
-                     "name": item.url_name})
+        menu.append(
+            {"label": str(item.label), "url": url, "icon": item.icon, "name": item.url_name}
+        )
     return menu

@@ -54,25 +54,44 @@ DEFAULT_ROLES: dict[str, tuple[str, str, bool, list[str]]] = {
     "citizen": ("مواطن", "Citizen", False, []),
     "contractor": ("مقاول", "Contractor", False, []),
     "investor": ("مستثمر", "Investor", False, []),
-    "clerk": ("موظف خدمة الجمهور", "Front-desk clerk", True,
-              ["core.view_staff_area", "core.view_parties", "core.manage_parties"]),
+    "clerk": (
+        "موظف خدمة الجمهور",
+        "Front-desk clerk",
+        True,
+        ["core.view_staff_area", "core.view_parties", "core.manage_parties"],
+    ),
     "cashier": ("أمين صندوق", "Cashier", True, ["core.view_staff_area", "core.view_parties"]),
     "inspector": ("مفتش", "Inspector", True, ["core.view_staff_area", "core.view_parties"]),
     "engineer": ("مهندس", "Engineer", True, ["core.view_staff_area", "core.view_parties"]),
-    "department-head": ("رئيس قسم", "Head of department", True,
-                        ["core.view_staff_area", "core.view_parties"]),
+    "department-head": (
+        "رئيس قسم",
+        "Head of department",
+        True,
+        ["core.view_staff_area", "core.view_parties"],
+    ),
     "accountant": ("محاسب", "Accountant", True, ["core.view_staff_area", "core.view_parties"]),
-    "finance-manager": ("المدير المالي", "Finance manager", True,
-                        ["core.view_staff_area", "core.view_parties"]),
+    "finance-manager": (
+        "المدير المالي",
+        "Finance manager",
+        True,
+        ["core.view_staff_area", "core.view_parties"],
+    ),
     "storekeeper": ("أمين مستودع", "Storekeeper", True, ["core.view_staff_area"]),
     "hr-officer": ("موظف شؤون الموظفين", "HR officer", True, ["core.view_staff_area"]),
     "archivist": ("موظف أرشيف", "Archivist", True, ["core.view_staff_area"]),
-    "gis-officer": ("موظف نظم المعلومات الجغرافية", "GIS officer", True,
-                    ["core.view_staff_area"]),
-    "it-support": ("الدعم الفني", "IT support", True,
-                   ["core.view_staff_area", "core.manage_users"]),
-    "auditor": ("مدقق", "Auditor", True,
-                ["core.view_staff_area", "core.view_parties", "core.view_audit", "*.view_*"]),
+    "gis-officer": ("موظف نظم المعلومات الجغرافية", "GIS officer", True, ["core.view_staff_area"]),
+    "it-support": (
+        "الدعم الفني",
+        "IT support",
+        True,
+        ["core.view_staff_area", "core.manage_users"],
+    ),
+    "auditor": (
+        "مدقق",
+        "Auditor",
+        True,
+        ["core.view_staff_area", "core.view_parties", "core.view_audit", "*.view_*"],
+    ),
     "administrator": ("مدير النظام", "Administrator", True, ["*"]),
 }
 
@@ -80,9 +99,7 @@ DEFAULT_ROLES: dict[str, tuple[str, str, bool, list[str]]] = {
 def _assignments(user: User) -> list[Any]:
     cached = getattr(user, "_baladiya_assignments", None)
     if cached is None:
-        cached = list(
-            user.role_assignments.select_related("role", "department").all()
-        )
+        cached = list(user.role_assignments.select_related("role", "department").all())
         user._baladiya_assignments = cached  # type: ignore[attr-defined]
     return cached
 

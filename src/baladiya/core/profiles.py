@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-StrOrPromise = str | Promise
-
 from baladiya.core.text import normalize_digits
+
+StrOrPromise = str | Promise
 
 
 def luhn_valid(digits: str) -> bool:
@@ -100,9 +100,7 @@ class CountryProfile:
     def clean_commercial_registration(self, raw: str) -> str:
         value = normalize_digits((raw or "").strip()).replace(" ", "").replace("-", "")
         if not value:
-            raise ValidationError(
-                _("Enter the commercial registration number."), code="required"
-            )
+            raise ValidationError(_("Enter the commercial registration number."), code="required")
         return self._validate_cr(value)
 
     def clean_phone(self, raw: str, *, mobile: bool = True) -> str:
@@ -113,14 +111,20 @@ class CountryProfile:
         except phonenumbers.NumberParseException:
             number = None
         if number is None or not phonenumbers.is_valid_number(number):
-            raise ValidationError(_("Enter a valid phone number, e.g. %(example)s."),
-                                  code="invalid", params={"example": self.phone_example})
+            raise ValidationError(
+                _("Enter a valid phone number, e.g. %(example)s."),
+                code="invalid",
+                params={"example": self.phone_example},
+            )
         if mobile and phonenumbers.number_type(number) not in (
             phonenumbers.PhoneNumberType.MOBILE,
             phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
         ):
-            raise ValidationError(_("Enter a mobile phone number, e.g. %(example)s."),
-                                  code="not_mobile", params={"example": self.phone_example})
+            raise ValidationError(
+                _("Enter a mobile phone number, e.g. %(example)s."),
+                code="not_mobile",
+                params={"example": self.phone_example},
+            )
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
     @property

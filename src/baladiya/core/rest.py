@@ -6,6 +6,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.urls import path
+from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import PermissionDenied
@@ -33,8 +34,19 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 class OrganisationSerializer(serializers.ModelSerializer):
     class Meta:
         model = Organisation
-        fields = ["name_ar", "name_en", "country", "currency", "time_zone", "calendar",
-                  "default_language", "reference_prefix", "phone", "email", "website"]
+        fields = [
+            "name_ar",
+            "name_en",
+            "country",
+            "currency",
+            "time_zone",
+            "calendar",
+            "default_language",
+            "reference_prefix",
+            "phone",
+            "email",
+            "website",
+        ]
 
 
 class BranchSerializer(serializers.ModelSerializer):
@@ -42,8 +54,16 @@ class BranchSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Branch
-        fields = ["code", "kind", "name_ar", "name_en", "parent", "address_ar", "address_en",
-                  "phone"]
+        fields = [
+            "code",
+            "kind",
+            "name_ar",
+            "name_en",
+            "parent",
+            "address_ar",
+            "address_en",
+            "phone",
+        ]
 
 
 class DepartmentSerializer(serializers.ModelSerializer):
@@ -57,8 +77,19 @@ class DepartmentSerializer(serializers.ModelSerializer):
 class PartySerializer(serializers.ModelSerializer):
     class Meta:
         model = Party
-        fields = ["id", "kind", "name_ar", "name_en", "national_id", "commercial_registration",
-                  "phone", "email", "address_ar", "address_en", "owner"]
+        fields = [
+            "id",
+            "kind",
+            "name_ar",
+            "name_en",
+            "national_id",
+            "commercial_registration",
+            "phone",
+            "email",
+            "address_ar",
+            "address_en",
+            "owner",
+        ]
 
 
 class MeSerializer(serializers.Serializer):
@@ -73,14 +104,12 @@ class MeSerializer(serializers.Serializer):
 class OrganisationView(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(responses=OrganisationSerializer)
     def get(self, request: Request) -> Response:
         org = selectors.organisation()
         if org is None:
             return Response({"detail": "not configured"}, status=404)
         return Response(OrganisationSerializer(org).data)
-
-    def get_serializer(self) -> OrganisationSerializer:  # for the schema
-        return OrganisationSerializer()
 
 
 class BranchList(generics.ListAPIView):
@@ -104,25 +133,32 @@ class PartyList(generics.ListAPIView):
     serializer_class = PartySerializer
 
     def get_queryset(self):  # type: ignore[no-untyped-def]
-        return selectors.search_parties(user=self.request.user,
-                                        query=self.request.query_params.get("q", ""),
-                                        kind=self.request.query_params.get("kind", ""))
+        return selectors.search_parties(
+            user=self.request.user,
+            query=self.request.query_params.get("q", ""),
+            kind=self.request.query_params.get("kind", ""),
+        )
 
 
 class MeView(APIView):
     permission_classes = [IsAuthenticated]
     serializer_class = MeSerializer
 
+    @extend_schema(responses=MeSerializer)
     def get(self, request: Request) -> Response:
         user = request.user
-        return Response(MeSerializer({
-            "username": user.get_username(),
-            "full_name": user.get_full_name(),
-            "preferred_language": user.preferred_language,
-            "is_staff": user.is_staff,
-            "roles": sorted(role_keys(user)),
-            "party": user.party,
-        }).data)
+        return Response(
+            MeSerializer(
+                {
+                    "username": user.get_username(),
+                    "full_name": user.get_full_name(),
+                    "preferred_language": user.preferred_language,
+                    "is_staff": user.is_staff,
+                    "roles": sorted(role_keys(user)),
+                    "party": user.party,
+                }
+            ).data
+        )
 
 
 urlpatterns = [

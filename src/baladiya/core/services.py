@@ -135,9 +135,7 @@ def record_audit(
         )
         entry.entry_hash = entry_hash(head.last_hash, entry)
         entry.save()
-        AuditHead.objects.filter(pk=head.pk).update(
-            last_seq=entry.seq, last_hash=entry.entry_hash
-        )
+        AuditHead.objects.filter(pk=head.pk).update(last_seq=entry.seq, last_hash=entry.entry_hash)
     return entry
 
 
@@ -168,8 +166,11 @@ def verify_audit_chain() -> tuple[int, list[AuditProblem]]:
             )
         if entry_hash(entry.prev_hash, entry) != entry.entry_hash:
             problems.append(
-                AuditProblem(entry.seq, f"was edited: its content no longer matches its hash "
-                                        f"({entry.action} {entry.object_repr})")
+                AuditProblem(
+                    entry.seq,
+                    f"was edited: its content no longer matches its hash "
+                    f"({entry.action} {entry.object_repr})",
+                )
             )
         expected_prev = entry.entry_hash
         expected_seq = entry.seq + 1
@@ -207,8 +208,13 @@ def configure_organisation(*, actor: User | None, **fields: Any) -> Organisation
             setattr(org, name, value)
     org.full_clean()
     org.save()
-    record_audit(actor=actor, action="core.organisation.configure", obj=org, before=before,
-                 after=_snapshot(org, list(fields)))
+    record_audit(
+        actor=actor,
+        action="core.organisation.configure",
+        obj=org,
+        before=before,
+        after=_snapshot(org, list(fields)),
+    )
     transaction.on_commit(forget_organisation)
     return org
 
@@ -228,12 +234,24 @@ def create_branch(
 ) -> Branch:
     if actor is not None:
         require(actor, "core.manage_organisation")
-    branch = Branch(code=code, name_ar=name_ar, name_en=name_en, kind=kind, parent=parent,
-                    address_ar=address_ar, address_en=address_en, phone=phone)
+    branch = Branch(
+        code=code,
+        name_ar=name_ar,
+        name_en=name_en,
+        kind=kind,
+        parent=parent,
+        address_ar=address_ar,
+        address_en=address_en,
+        phone=phone,
+    )
     branch.full_clean()
     branch.save()
-    record_audit(actor=actor, action="core.branch.create", obj=branch,
-                 after={"code": code, "name_ar": name_ar, "name_en": name_en, "kind": kind})
+    record_audit(
+        actor=actor,
+        action="core.branch.create",
+        obj=branch,
+        after={"code": code, "name_ar": name_ar, "name_en": name_en, "kind": kind},
+    )
     return branch
 
 
@@ -251,9 +269,17 @@ def create_department(
     department = Department(code=code, name_ar=name_ar, name_en=name_en, parent=parent)
     department.full_clean()
     department.save()
-    record_audit(actor=actor, action="core.department.create", obj=department,
-                 after={"code": code, "name_ar": name_ar, "name_en": name_en,
-                        "parent": parent.code if parent else None})
+    record_audit(
+        actor=actor,
+        action="core.department.create",
+        obj=department,
+        after={
+            "code": code,
+            "name_ar": name_ar,
+            "name_en": name_en,
+            "parent": parent.code if parent else None,
+        },
+    )
     return department
 
 
@@ -269,10 +295,19 @@ def install_default_roles(*, actor: User | None) -> list[Role]:
     for key, (name_ar, name_en, staff, capabilities) in DEFAULT_ROLES.items():
         role = Role.objects.filter(key=key).first()
         if role is None:
-            role = Role.objects.create(key=key, name_ar=name_ar, name_en=name_en,
-                                       is_staff_role=staff, capabilities=list(capabilities))
-            record_audit(actor=actor, action="core.role.create", obj=role,
-                         after={"key": key, "capabilities": capabilities})
+            role = Role.objects.create(
+                key=key,
+                name_ar=name_ar,
+                name_en=name_en,
+                is_staff_role=staff,
+                capabilities=list(capabilities),
+            )
+            record_audit(
+                actor=actor,
+                action="core.role.create",
+                obj=role,
+                after={"key": key, "capabilities": capabilities},
+            )
         roles.append(role)
     return roles
 
@@ -296,9 +331,16 @@ def assign_role(
         if role.is_staff_role and not user.is_staff:
             user.is_staff = True
             user.save(update_fields=["is_staff"])
-        record_audit(actor=actor, action="core.role.assign", obj=user,
-                     after={"role": role_key, "branch": branch.code if branch else None,
-                            "department": department.code if department else None})
+        record_audit(
+            actor=actor,
+            action="core.role.assign",
+            obj=user,
+            after={
+                "role": role_key,
+                "branch": branch.code if branch else None,
+                "department": department.code if department else None,
+            },
+        )
     forget(user)
     return assignment
 
@@ -320,14 +362,25 @@ def create_staff_user(
         require(actor, "core.manage_users")
         if is_superuser and not actor.is_superuser:
             require(actor, "core.grant_superuser")
-    user = User(username=username, first_name=first_name, last_name=last_name, email=email,
-                home_branch=home_branch, is_staff=True, preferred_language=preferred_language,
-                is_superuser=is_superuser)
+    user = User(
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        home_branch=home_branch,
+        is_staff=True,
+        preferred_language=preferred_language,
+        is_superuser=is_superuser,
+    )
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    record_audit(actor=actor, action="core.user.create", obj=user,
-                 after={"username": username, "staff": True, "superuser": is_superuser})
+    record_audit(
+        actor=actor,
+        action="core.user.create",
+        obj=user,
+        after={"username": username, "staff": True, "superuser": is_superuser},
+    )
     return user
 
 
@@ -339,13 +392,22 @@ def create_party_login(*, actor: User | None, party: Party, password: str, role_
         require(actor, "core.manage_users")
     username = party.national_id or party.commercial_registration
     first, _sep, rest = party.name_ar.partition(" ")
-    user = User(username=username, first_name=first[:150], last_name=rest.split(" ")[-1][:150],
-                email=party.email, party=party)
+    user = User(
+        username=username,
+        first_name=first[:150],
+        last_name=rest.split(" ")[-1][:150],
+        email=party.email,
+        party=party,
+    )
     user.set_password(password)
     user.full_clean(exclude=["password"])
     user.save()
-    record_audit(actor=actor, action="core.user.create", obj=user,
-                 after={"username": username, "party": party.pk, "role": role_key})
+    record_audit(
+        actor=actor,
+        action="core.user.create",
+        obj=user,
+        after={"username": username, "party": party.pk, "role": role_key},
+    )
     assign_role(actor=None, user=user, role_key=role_key)
     return user
 
@@ -401,10 +463,20 @@ def register_person(
         errors["national_id"] = [_("A person with this ID number is already registered.")]
     if errors:
         raise ValidationError(errors)
-    party = Party(kind=PartyKind.PERSON, national_id=national_id, name_ar=name_ar.strip(),
-                  name_en=(name_en or "").strip(), phone=phone, email=email,
-                  address_ar=address_ar, address_en=address_en, branch=branch)
-    party.full_clean()
+    party = Party(
+        kind=PartyKind.PERSON,
+        national_id=national_id,
+        name_ar=name_ar.strip(),
+        name_en=(name_en or "").strip(),
+        phone=phone,
+        email=email,
+        address_ar=address_ar,
+        address_en=address_en,
+        branch=branch,
+    )
+    # The English name is optional (``Party.name`` falls back to Arabic); the shared
+    # Bilingual field is required only for the other tables.
+    party.full_clean(exclude=None if party.name_en else ["name_en"])
     try:
         with transaction.atomic():
             party.save()
@@ -412,8 +484,12 @@ def register_person(
         raise ValidationError(
             {"national_id": [_("A person with this ID number is already registered.")]}
         ) from exc
-    record_audit(actor=actor if actor and actor.pk else None, action="core.party.register",
-                 obj=party, after={"kind": party.kind, "national_id": national_id})
+    record_audit(
+        actor=actor if actor and actor.pk else None,
+        action="core.party.register",
+        obj=party,
+        after={"kind": party.kind, "national_id": national_id},
+    )
     return party
 
 
@@ -445,21 +521,36 @@ def register_establishment(
             errors["phone"] = exc.messages
     if owner is not None and owner.kind != PartyKind.PERSON:
         errors["owner"] = [_("The owner of an establishment must be a person.")]
-    if not errors and Party.objects.filter(
-        commercial_registration=commercial_registration
-    ).exists():
+    if (
+        not errors
+        and Party.objects.filter(commercial_registration=commercial_registration).exists()
+    ):
         errors["commercial_registration"] = [
             _("An establishment with this registration number is already registered.")
         ]
     if errors:
         raise ValidationError(errors)
-    party = Party(kind=PartyKind.ESTABLISHMENT, commercial_registration=commercial_registration,
-                  name_ar=name_ar.strip(), name_en=(name_en or "").strip(), owner=owner,
-                  phone=phone, address_ar=address_ar, address_en=address_en, branch=branch)
-    party.full_clean()
+    party = Party(
+        kind=PartyKind.ESTABLISHMENT,
+        commercial_registration=commercial_registration,
+        name_ar=name_ar.strip(),
+        name_en=(name_en or "").strip(),
+        owner=owner,
+        phone=phone,
+        address_ar=address_ar,
+        address_en=address_en,
+        branch=branch,
+    )
+    # The English name is optional (``Party.name`` falls back to Arabic); the shared
+    # Bilingual field is required only for the other tables.
+    party.full_clean(exclude=None if party.name_en else ["name_en"])
     party.save()
-    record_audit(actor=actor, action="core.party.register", obj=party,
-                 after={"kind": party.kind, "commercial_registration": commercial_registration})
+    record_audit(
+        actor=actor,
+        action="core.party.register",
+        obj=party,
+        after={"kind": party.kind, "commercial_registration": commercial_registration},
+    )
     return party
 
 
@@ -488,8 +579,14 @@ def register_citizen(
     except ValidationError as exc:
         errors["password1"] = exc.messages
     try:
-        party = register_person(actor=None, national_id=national_id, name_ar=name_ar,
-                                name_en=name_en, phone=phone, email=email)
+        party = register_person(
+            actor=None,
+            national_id=national_id,
+            name_ar=name_ar,
+            name_en=name_en,
+            phone=phone,
+            email=email,
+        )
     except ValidationError as exc:
         errors = {**exc.message_dict, **errors}
     if errors:
@@ -497,15 +594,25 @@ def register_citizen(
     if User.objects.filter(username=party.national_id).exists():
         raise ValidationError({"national_id": [_("An account with this ID number exists.")]})
     first, _sep, last = party.name_ar.partition(" ")
-    user = User(username=party.national_id, first_name=first[:150], last_name=last[:150],
-                email=email, party=party, preferred_language=preferred_language)
+    user = User(
+        username=party.national_id,
+        first_name=first[:150],
+        last_name=last[:150],
+        email=email,
+        party=party,
+        preferred_language=preferred_language,
+    )
     user.set_password(password)
     user.save()
     role = Role.objects.filter(key="citizen").first()
     if role is not None:
         RoleAssignment.objects.create(user=user, role=role)
-    record_audit(actor=user, action="core.user.register", obj=user,
-                 after={"username": user.username, "party": party.pk})
+    record_audit(
+        actor=user,
+        action="core.user.register",
+        obj=user,
+        after={"username": user.username, "party": party.pk},
+    )
     return user
 
 
@@ -516,5 +623,10 @@ def link_user_to_party(*, actor: User | None, user: User, party: Party) -> None:
     before = {"party": user.party_id}
     user.party = party
     user.save(update_fields=["party"])
-    record_audit(actor=actor, action="core.user.link_party", obj=user, before=before,
-                 after={"party": party.pk})
+    record_audit(
+        actor=actor,
+        action="core.user.link_party",
+        obj=user,
+        before=before,
+        after={"party": party.pk},
+    )

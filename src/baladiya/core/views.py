@@ -38,8 +38,12 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         user = form.get_user()
         if user.preferred_language:
-            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.preferred_language,
-                                max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax")
+            response.set_cookie(
+                settings.LANGUAGE_COOKIE_NAME,
+                user.preferred_language,
+                max_age=settings.LANGUAGE_COOKIE_AGE,
+                samesite="Lax",
+            )
         return response
 
     def get_default_redirect_url(self) -> str:
@@ -71,9 +75,13 @@ def register(request: HttpRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             user = services.register_citizen(
-                national_id=data["national_id"], name_ar=data["name_ar"],
-                name_en=data["name_en"], phone=data["phone"], email=data["email"],
-                password=data["password1"], preferred_language=request.LANGUAGE_CODE,
+                national_id=data["national_id"],
+                name_ar=data["name_ar"],
+                name_en=data["name_en"],
+                phone=data["phone"],
+                email=data["email"],
+                password=data["password1"],
+                preferred_language=request.LANGUAGE_CODE,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -81,27 +89,36 @@ def register(request: HttpRequest) -> HttpResponse:
             login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(request, _("Welcome! Your account is ready."))
             return redirect("portal:home")
-    return render(request, "core/register.html", {
-        "form": form,
-        "id_help": profile.national_id_help if profile else "",
-        "phone_example": profile.phone_example if profile else "",
-    })
+    return render(
+        request,
+        "core/register.html",
+        {
+            "form": form,
+            "id_help": profile.national_id_help if profile else "",
+            "phone_example": profile.phone_example if profile else "",
+        },
+    )
 
 
 @require_POST
 def set_language(request: HttpRequest) -> HttpResponse:
     form = LanguageForm(request.POST)
     next_url = request.POST.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         next_url = "/"
     response = HttpResponseRedirect(next_url)
     if form.is_valid():
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:
             services.set_preferred_language(user=request.user, language=language)
-        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language,
-                            max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax")
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax",
+        )
     return response
 
 
@@ -115,10 +132,14 @@ def _staff_page(request: HttpRequest, capability: str) -> None:
 def staff_home(request: HttpRequest) -> HttpResponse:
     _staff_page(request, "core.view_staff_area")
     assignments = request.user.role_assignments.select_related("role", "branch", "department")
-    return render(request, "core/staff_home.html", {
-        "assignments": assignments,
-        "roles": role_keys(request.user),
-    })
+    return render(
+        request,
+        "core/staff_home.html",
+        {
+            "assignments": assignments,
+            "roles": role_keys(request.user),
+        },
+    )
 
 
 @login_required
@@ -137,32 +158,44 @@ def parties(request: HttpRequest) -> HttpResponse:
 @login_required
 def organisation(request: HttpRequest) -> HttpResponse:
     _staff_page(request, "core.view_staff_area")
-    return render(request, "core/organisation.html", {
-        "branches": selectors.service_points(),
-        "charging_points": selectors.charging_points(),
-        "department_tree": selectors.department_tree(),
-    })
+    return render(
+        request,
+        "core/organisation.html",
+        {
+            "branches": selectors.service_points(),
+            "charging_points": selectors.charging_points(),
+            "department_tree": selectors.department_tree(),
+        },
+    )
 
 
 @login_required
 def audit(request: HttpRequest) -> HttpResponse:
     _staff_page(request, "core.view_audit")
-    page = Paginator(selectors.audit_entries(user=request.user,
-                                             action=request.GET.get("action", "")), 50)
+    page = Paginator(
+        selectors.audit_entries(user=request.user, action=request.GET.get("action", "")), 50
+    )
     return render(request, "core/audit.html", {"page_obj": page.get_page(request.GET.get("page"))})
 
 
 @login_required
 def profile(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/profile.html", {
-        "assignments": request.user.role_assignments.select_related("role", "branch",
-                                                                     "department"),
-    })
+    return render(
+        request,
+        "core/profile.html",
+        {
+            "assignments": request.user.role_assignments.select_related(
+                "role", "branch", "department"
+            ),
+        },
+    )
 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    message = str(exception) if isinstance(exception, AccessDenied) and str(exception) else _(
-        "You are not allowed to open this page."
+    message = (
+        str(exception)
+        if isinstance(exception, AccessDenied) and str(exception)
+        else _("You are not allowed to open this page.")
     )
     return render(request, "403.html", {"message": message}, status=403)
 

@@ -88,7 +88,7 @@ class DemoBuilder:
         self.country = self.profile["country"]
         self.citizens = citizens
         self.establishments = establishments
-        self.rng = random.Random(f"baladiya-demo-{profile}")  # noqa: S311 - synthetic data
+        self.rng = random.Random(f"baladiya-demo-{profile}")
         self.password = settings.BALADIYA_DEMO_PASSWORD
         self.logins: list[DemoLogin] = []
 
@@ -103,11 +103,19 @@ class DemoBuilder:
         p = self.profile
         branch = p["branches"][0]
         core.configure_organisation(
-            actor=None, profile=self.key, name_ar=p["name_ar"], name_en=p["name_en"],
-            country=p["country"], currency=p["currency"], time_zone=TIME_ZONES[p["country"]],
-            calendar=p["calendar"], default_language=p["default_language"],
-            fiscal_year_start=p["fiscal_year_start"], reference_prefix=p["reference_prefix"],
-            address_ar=branch["name_ar"], address_en=branch["name_en"],
+            actor=None,
+            profile=self.key,
+            name_ar=p["name_ar"],
+            name_en=p["name_en"],
+            country=p["country"],
+            currency=p["currency"],
+            time_zone=TIME_ZONES[p["country"]],
+            calendar=p["calendar"],
+            default_language=p["default_language"],
+            fiscal_year_start=p["fiscal_year_start"],
+            reference_prefix=p["reference_prefix"],
+            address_ar=branch["name_ar"],
+            address_en=branch["name_en"],
             phone="+970 2 222 0000" if p["country"] == "PS" else "+966 13 855 0000",
         )
 
@@ -117,15 +125,24 @@ class DemoBuilder:
             branch = core.branch_by_code(row["code"])
             if branch is None:
                 branch = core.create_branch(
-                    actor=None, code=row["code"], name_ar=row["name_ar"], name_en=row["name_en"],
+                    actor=None,
+                    code=row["code"],
+                    name_ar=row["name_ar"],
+                    name_en=row["name_en"],
                     kind="headquarters" if index == 0 else "branch",
                     parent=None if index == 0 else hq,
                 )
             hq = hq or branch
         for row in self.profile.get("charging_points", []):
             if core.branch_by_code(row["code"]) is None:
-                core.create_branch(actor=None, code=row["code"], name_ar=row["name_ar"],
-                                   name_en=row["name_en"], kind="charging-point", parent=hq)
+                core.create_branch(
+                    actor=None,
+                    code=row["code"],
+                    name_ar=row["name_ar"],
+                    name_en=row["name_en"],
+                    kind="charging-point",
+                    parent=hq,
+                )
 
     def departments_tree(self) -> None:
         for row in self.departments:
@@ -138,8 +155,9 @@ class DemoBuilder:
                 code = f"{row['code']}-{section.replace(' ', '-')}"[:40]
                 name_ar, name_en = names.IT_SECTIONS.get(section, (section, section.title()))
                 if core.department_by_code(code) is None:
-                    core.create_department(actor=None, code=code, name_ar=name_ar,
-                                           name_en=name_en, parent=department)
+                    core.create_department(
+                        actor=None, code=code, name_ar=name_ar, name_en=name_en, parent=department
+                    )
 
     # -- people -----------------------------------------------------------------------
     def _person_name(self) -> tuple[str, str]:
@@ -160,10 +178,16 @@ class DemoBuilder:
 
     def _mobile(self) -> str:
         if self.country == "PS":
-            return "05" + self.rng.choice("69") + "".join(self.rng.choice("0123456789")
-                                                      for _ in range(7))
-        return "05" + self.rng.choice("03456") + "".join(self.rng.choice("0123456789")
-                                                       for _ in range(7))
+            return (
+                "05"
+                + self.rng.choice("69")
+                + "".join(self.rng.choice("0123456789") for _ in range(7))
+            )
+        return (
+            "05"
+            + self.rng.choice("03456")
+            + "".join(self.rng.choice("0123456789") for _ in range(7))
+        )
 
     def _address(self) -> tuple[str, str]:
         street = self.rng.choice(names.STREETS[self.country])
@@ -181,10 +205,17 @@ class DemoBuilder:
                 if existing not in persons:
                     persons.append(existing)
                 continue
-            persons.append(core.register_person(
-                actor=None, national_id=national_id, name_ar=name_ar, name_en=name_en,
-                phone=phone, address_ar=addr_ar, address_en=addr_en,
-            ))
+            persons.append(
+                core.register_person(
+                    actor=None,
+                    national_id=national_id,
+                    name_ar=name_ar,
+                    name_en=name_en,
+                    phone=phone,
+                    address_ar=addr_ar,
+                    address_en=addr_en,
+                )
+            )
         return persons
 
     def _cr_number(self) -> str:
@@ -205,9 +236,14 @@ class DemoBuilder:
             if core.party_by_commercial_registration(number) is not None:
                 continue
             core.register_establishment(
-                actor=None, commercial_registration=number, name_ar=f"{trade[0]} {family}",
-                name_en=f"{family_en} {trade[1]}", owner=owner, phone=phone,
-                address_ar=addr_ar, address_en=addr_en,
+                actor=None,
+                commercial_registration=number,
+                name_ar=f"{trade[0]} {family}",
+                name_en=f"{family_en} {trade[1]}",
+                owner=owner,
+                phone=phone,
+                address_ar=addr_ar,
+                address_en=addr_en,
             )
 
     # -- logins -----------------------------------------------------------------------
@@ -215,44 +251,61 @@ class DemoBuilder:
         core.install_default_roles(actor=None)
         hq = core.branch_by_code(self.profile["branches"][0]["code"])
         for role, (department_code, branch_scope) in STAFF_SCOPES.items():
-            name_ar, name_en = self._person_name()
+            name_ar, _name_en = self._person_name()
             user = core.user_by_username(role)
             if user is None:
                 first_ar, _s, last_ar = name_ar.partition(" ")
                 user = core.create_staff_user(
-                    actor=None, username=role, password=self.password, first_name=first_ar,
-                    last_name=last_ar.split(" ")[-1], home_branch=hq,
+                    actor=None,
+                    username=role,
+                    password=self.password,
+                    first_name=first_ar,
+                    last_name=last_ar.split(" ")[-1],
+                    home_branch=hq,
                     is_superuser=role == "administrator",
                 )
             department = core.department_by_code(department_code) if department_code else None
             branch = hq if branch_scope == "HQ" else None
-            core.assign_role(actor=None, user=user, role_key=role, branch=branch,
-                             department=department)
+            core.assign_role(
+                actor=None, user=user, role_key=role, branch=branch, department=department
+            )
             scope = " / ".join(x.name_en for x in (branch, department) if x) or "all"
             self.logins.append(DemoLogin(role, role, user.get_full_name(), scope))
         # One cashier per charging point (taffouh has five).
         for point in core.charging_points():
             username = f"cashier-{point.code.lower()}"
             user = core.user_by_username(username)
-            name_ar, _n = self._person_name()
+            name_ar, _name_en = self._person_name()
             if user is None:
                 first_ar, _s, last_ar = name_ar.partition(" ")
                 user = core.create_staff_user(
-                    actor=None, username=username, password=self.password,
-                    first_name=first_ar, last_name=last_ar.split(" ")[-1], home_branch=point,
+                    actor=None,
+                    username=username,
+                    password=self.password,
+                    first_name=first_ar,
+                    last_name=last_ar.split(" ")[-1],
+                    home_branch=point,
                 )
-            core.assign_role(actor=None, user=user, role_key="cashier", branch=point,
-                             department=core.department_by_code("REV"))
-            self.logins.append(DemoLogin(username, "cashier", user.get_full_name(),
-                                         point.name_en))
+            core.assign_role(
+                actor=None,
+                user=user,
+                role_key="cashier",
+                branch=point,
+                department=core.department_by_code("REV"),
+            )
+            self.logins.append(DemoLogin(username, "cashier", user.get_full_name(), point.name_en))
 
     def citizen_logins(self, persons: list[Any]) -> None:
-        for role, party in (("citizen", persons[0]), ("contractor", persons[1]),
-                            ("investor", persons[2])):
+        for role, party in (
+            ("citizen", persons[0]),
+            ("contractor", persons[1]),
+            ("investor", persons[2]),
+        ):
             user = core.user_by_username(party.national_id)
             if user is None:
-                user = core.create_party_login(actor=None, party=party, password=self.password,
-                                               role_key=role)
+                user = core.create_party_login(
+                    actor=None, party=party, password=self.password, role_key=role
+                )
             self.logins.append(DemoLogin(user.username, role, party.name_en, "-"))
 
     def build(self) -> list[DemoLogin]:

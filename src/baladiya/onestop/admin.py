@@ -10,8 +10,16 @@ class SubcategoryInline(admin.TabularInline):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ["key", "name_ar", "name_en", "category", "audience", "fee", "sla_days",
-                    "is_active"]
+    list_display = [
+        "key",
+        "name_ar",
+        "name_en",
+        "category",
+        "audience",
+        "fee",
+        "sla_days",
+        "is_active",
+    ]
     list_filter = ["category", "audience", "is_active"]
     search_fields = ["key", "name_ar", "name_en"]
     readonly_fields = ["key"]

@@ -9,5 +9,11 @@ from baladiya.onestop.selectors import (
 )
 from baladiya.onestop.services import load_catalogue
 
-__all__ = ["categories_with_services", "employee_services", "load_catalogue", "public_services", "service_by_key",
-           "service_keys"]
+__all__ = [
+    "categories_with_services",
+    "employee_services",
+    "load_catalogue",
+    "public_services",
+    "service_by_key",
+    "service_keys",
+]

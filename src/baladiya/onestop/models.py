@@ -44,12 +44,18 @@ class Service(Bilingual):
 
     key = models.SlugField(_("key"), max_length=80, unique=True)
     category = models.ForeignKey(
-        ServiceCategory, verbose_name=_("category"), on_delete=models.PROTECT,
+        ServiceCategory,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
         related_name="services",
     )
     audience = models.CharField(_("audience"), max_length=20, choices=Audience.choices)
     fee = models.DecimalField(
-        _("fee"), max_digits=12, decimal_places=2, null=True, blank=True,
+        _("fee"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
         help_text=_("Leave empty when the fee is calculated (see the fee note)."),
     )
     fee_note_ar = models.CharField(_("fee note (Arabic)"), max_length=200, blank=True)
@@ -92,7 +98,9 @@ class ServiceSubcategory(Bilingual):
     """A subdivision of a service (complaint types; Open311 service codes)."""
 
     service = models.ForeignKey(
-        Service, verbose_name=_("service"), on_delete=models.CASCADE,
+        Service,
+        verbose_name=_("service"),
+        on_delete=models.CASCADE,
         related_name="subcategories",
     )
     code = models.SlugField(_("code"), max_length=60)

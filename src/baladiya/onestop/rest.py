@@ -18,13 +18,29 @@ class ServiceSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Service
-        fields = ["key", "name_ar", "name_en", "category", "audience", "fee", "fee_note_ar",
-                  "fee_note_en", "sla_days", "notes_ar", "notes_en", "documents",
-                  "subcategories", "apply_online", "apply_in_person"]
+        fields = [
+            "key",
+            "name_ar",
+            "name_en",
+            "category",
+            "audience",
+            "fee",
+            "fee_note_ar",
+            "fee_note_en",
+            "sla_days",
+            "notes_ar",
+            "notes_en",
+            "documents",
+            "subcategories",
+            "apply_online",
+            "apply_in_person",
+        ]
 
     def get_subcategories(self, obj: Service) -> list[dict[str, str]]:
-        return [{"code": s.code, "name_ar": s.name_ar, "name_en": s.name_en}
-                for s in obj.subcategories.all()]
+        return [
+            {"code": s.code, "name_ar": s.name_ar, "name_en": s.name_en}
+            for s in obj.subcategories.all()
+        ]
 
 
 class ServiceList(generics.ListAPIView):

@@ -37,7 +37,7 @@ def categories_with_services() -> list[ServiceCategory]:
         for c in ServiceCategory.objects.prefetch_related(
             Prefetch("services", queryset=services, to_attr="public_services")
         ).order_by("order")
-        if c.public_services  # type: ignore[attr-defined]
+        if c.public_services
     ]
 
 

@@ -9,8 +9,7 @@ from typing import Any
 import yaml
 from django.db import transaction
 
-from baladiya.core.api import normalize_arabic, record_audit, require
-from baladiya.core.models import User
+from baladiya.core.api import User, normalize_arabic, record_audit, require
 from baladiya.onestop.models import (
     DocumentKind,
     Service,
@@ -31,8 +30,15 @@ def read_catalogue_files(data_dir: Path = DATA_DIR) -> tuple[dict[str, Any], dic
 
 
 def _search_text(service: Service, subcategories: list[dict[str, Any]]) -> str:
-    parts = [service.key, service.name_ar, service.name_en, service.notes_ar, service.notes_en,
-             service.category.name_ar, service.category.name_en]
+    parts = [
+        service.key,
+        service.name_ar,
+        service.name_en,
+        service.notes_ar,
+        service.notes_en,
+        service.category.name_ar,
+        service.category.name_en,
+    ]
     for sub in subcategories:
         parts += [sub.get("name_ar", ""), sub.get("name_en", "")]
     return normalize_arabic(" ".join(p for p in parts if p))
@@ -51,8 +57,12 @@ def load_catalogue(*, actor: User | None, data_dir: Path = DATA_DIR) -> dict[str
     for row in supplement["categories"]:
         category, _created = ServiceCategory.objects.update_or_create(
             key=row["key"],
-            defaults={"name_ar": row["name_ar"], "name_en": row["name_en"],
-                      "order": row.get("order", 100), "icon": row.get("icon", "")},
+            defaults={
+                "name_ar": row["name_ar"],
+                "name_en": row["name_en"],
+                "order": row.get("order", 100),
+                "icon": row.get("icon", ""),
+            },
         )
         categories[category.key] = category
     documents = {}
@@ -94,12 +104,15 @@ def load_catalogue(*, actor: User | None, data_dir: Path = DATA_DIR) -> dict[str
         service.documents.set([documents[key] for key in row.get("documents", [])])
         for order, sub in enumerate(subcategories):
             ServiceSubcategory.objects.update_or_create(
-                service=service, code=sub["code"],
-                defaults={"name_ar": sub["name_ar"], "name_en": sub["name_en"],
-                          "order": order},
+                service=service,
+                code=sub["code"],
+                defaults={"name_ar": sub["name_ar"], "name_en": sub["name_en"], "order": order},
             )
         if changed:
-            record_audit(actor=actor, action="onestop.service.load", obj=service,
-                         after={"key": service.key, "fee": values["fee"],
-                                "sla_days": values["sla_days"]})
+            record_audit(
+                actor=actor,
+                action="onestop.service.load",
+                obj=service,
+                after={"key": service.key, "fee": values["fee"], "sla_days": values["sla_days"]},
+            )
     return counts

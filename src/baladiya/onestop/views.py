@@ -30,7 +30,11 @@ def service_detail(request: HttpRequest, key: str) -> HttpResponse:
     service = selectors.service_by_key(key)
     if service is None or not service.is_public:
         raise Http404
-    return render(request, "onestop/service_detail.html", {
-        "service": service,
-        "offices": service_points(),
-    })
+    return render(
+        request,
+        "onestop/service_detail.html",
+        {
+            "service": service,
+            "offices": service_points(),
+        },
+    )

@@ -11,8 +11,12 @@ from baladiya.onestop.api import categories_with_services
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html", {
-        "categories": categories_with_services(),
-        "offices": service_points(),
-        "today": timezone.localdate(),
-    })
+    return render(
+        request,
+        "portal/home.html",
+        {
+            "categories": categories_with_services(),
+            "offices": service_points(),
+            "today": timezone.localdate(),
+        },
+    )

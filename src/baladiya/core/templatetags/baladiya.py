@@ -32,5 +32,6 @@ def dual_date(value: dt.date | dt.datetime | None) -> str:
     if isinstance(value, dt.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     org = selectors.organisation()
-    return format_dual(value, translation.get_language() or "ar",
-                       hijri=bool(org and org.shows_hijri))
+    return format_dual(
+        value, translation.get_language() or "ar", hijri=bool(org and org.shows_hijri)
+    )

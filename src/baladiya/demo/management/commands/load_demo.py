@@ -12,8 +12,11 @@ class Command(BaseCommand):
         parser.add_argument("--establishments", type=int, default=120)
 
     def handle(self, *args: object, **options: object) -> None:
-        logins = load_demo(str(options["profile"]), citizens=int(options["citizens"]),
-                           establishments=int(options["establishments"]))
+        logins = load_demo(
+            str(options["profile"]),
+            citizens=int(options["citizens"]),
+            establishments=int(options["establishments"]),
+        )
         self.stdout.write(self.style.SUCCESS(f"Demo '{options['profile']}' loaded."))
         self.stdout.write(f"{'username':<16} {'role':<16} scope")
         for login in logins:
