@@ -18,10 +18,21 @@ def municipality(org_ps: Any, roles: Any) -> Any:
     from baladiya.onestop.services import load_catalogue
 
     load_catalogue(actor=None)
-    hq = create_branch(actor=None, code="HQ", name_ar="مبنى البلدية الرئيسي",
-                       name_en="Main building", kind="headquarters")
-    clerk = create_staff_user(actor=None, username="clerk", password=PASSWORD,
-                              first_name="ليلى", last_name="التميمي", home_branch=hq)
+    hq = create_branch(
+        actor=None,
+        code="HQ",
+        name_ar="مبنى البلدية الرئيسي",
+        name_en="Main building",
+        kind="headquarters",
+    )
+    clerk = create_staff_user(
+        actor=None,
+        username="clerk",
+        password=PASSWORD,
+        first_name="ليلى",
+        last_name="التميمي",
+        home_branch=hq,
+    )
     assign_role(actor=None, user=clerk, role_key="clerk", branch=hq)
     return org_ps
 
@@ -69,8 +80,9 @@ def test_portal_in_arabic_then_english_then_a_clerk_signs_in(
     screenshot("staff-home-clerk-ar")
 
 
-def test_registration_with_an_invalid_id_keeps_the_input(page: Any, screenshot: Any,
-                                                          municipality: Any) -> None:
+def test_registration_with_an_invalid_id_keeps_the_input(
+    page: Any, screenshot: Any, municipality: Any
+) -> None:
     page.goto("/accounts/register/")
     page.get_by_label("رقم الهوية").fill("123456789")
     page.get_by_label("الاسم الكامل بالعربية").fill("أحمد محمود التميمي")

@@ -5,17 +5,29 @@ from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from baladiya.core import rest as core_rest
+from baladiya.finance import rest as finance_rest
+from baladiya.gis import rest as gis_rest
 from baladiya.onestop import rest as onestop_rest
+from baladiya.revenue import rest as revenue_rest
+from baladiya.workflow import rest as workflow_rest
 
 api_v1 = [
     *core_rest.urlpatterns,
     *onestop_rest.urlpatterns,
+    *workflow_rest.urlpatterns,
+    *revenue_rest.urlpatterns,
+    *finance_rest.urlpatterns,
+    *gis_rest.urlpatterns,
 ]
 
 urlpatterns = [
     path("", include("baladiya.portal.urls")),
     path("", include("baladiya.core.urls")),
     path("services/", include("baladiya.onestop.urls")),
+    path("", include("baladiya.workflow.urls")),
+    path("", include("baladiya.revenue.urls")),
+    path("", include("baladiya.finance.urls")),
+    path("", include("baladiya.gis.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -10,6 +10,7 @@ from baladiya.core.models import User  # the user type, for type hints in other 
 from baladiya.core.money import Money, MoneyError, format_money, quantize
 from baladiya.core.navigation import NavItem
 from baladiya.core.navigation import register as register_nav_item
+from baladiya.core.pdf import PDFUnavailable, absolute_url, qr_data_uri, render_pdf
 from baladiya.core.permissions import (
     AccessDenied,
     declare,
@@ -54,7 +55,9 @@ __all__ = [
     "Money",
     "MoneyError",
     "NavItem",
+    "PDFUnavailable",
     "User",
+    "absolute_url",
     "assign_role",
     "branch_by_code",
     "branches",
@@ -83,12 +86,14 @@ __all__ = [
     "organisation",
     "party_by_commercial_registration",
     "party_by_national_id",
+    "qr_data_uri",
     "quantize",
     "record_audit",
     "register_citizen",
     "register_establishment",
     "register_nav_item",
     "register_person",
+    "render_pdf",
     "require",
     "role_keys",
     "service_points",

@@ -21,6 +21,7 @@ def _distribution_dir(distribution: str, folder: str) -> Path:
 # URL prefix under /static/ → (distribution that ships it, folder inside site-packages)
 VENDOR_ASSETS = {
     "vendor/bootstrap": ("bootstrap-wrapper", "bootstrap"),
+    "vendor/leaflet": ("xstatic-leaflet", "xstatic/pkg/leaflet/data"),
 }
 
 

@@ -1,0 +1,3 @@
+"""The gis app's public surface for other apps."""
+
+__all__: list[str] = []

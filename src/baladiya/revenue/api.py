@@ -1,0 +1,3 @@
+"""The revenue app's public surface for other apps."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""The workflow app's public surface for other apps."""
+
+__all__: list[str] = []
