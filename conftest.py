@@ -18,6 +18,14 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item.add_marker(skip_pg)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> None:
+    """The organisation is cached; a test must not see the previous test's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def org_ps(db: Any) -> Any:
     from baladiya.core.services import configure_organisation

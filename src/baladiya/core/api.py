@@ -6,15 +6,20 @@ ForeignKey).
 """
 
 from baladiya.core.calendars import format_dual, format_hijri, to_hijri
-from baladiya.core.models import User  # the user type, for type hints in other apps
+from baladiya.core.events import publish, subscribe
+from baladiya.core.forms import BootstrapMixin
+from baladiya.core.models import Branch, Department, Party, User  # types for other apps' hints
 from baladiya.core.money import Money, MoneyError, format_money, quantize
 from baladiya.core.navigation import NavItem
 from baladiya.core.navigation import register as register_nav_item
+from baladiya.core.notifications import notify
 from baladiya.core.pdf import PDFUnavailable, absolute_url, qr_data_uri, render_pdf
 from baladiya.core.permissions import (
     AccessDenied,
+    assignments,
     declare,
     has_capability,
+    has_role,
     require,
     role_keys,
 )
@@ -25,6 +30,7 @@ from baladiya.core.selectors import (
     charging_points,
     default_language,
     department_by_code,
+    department_descendants,
     departments,
     organisation,
     party_by_commercial_registration,
@@ -52,13 +58,18 @@ from baladiya.core.text import normalize_arabic, normalize_digits
 
 __all__ = [
     "AccessDenied",
+    "BootstrapMixin",
+    "Branch",
+    "Department",
     "Money",
     "MoneyError",
     "NavItem",
     "PDFUnavailable",
+    "Party",
     "User",
     "absolute_url",
     "assign_role",
+    "assignments",
     "branch_by_code",
     "branches",
     "charging_points",
@@ -71,11 +82,13 @@ __all__ = [
     "declare",
     "default_language",
     "department_by_code",
+    "department_descendants",
     "departments",
     "format_dual",
     "format_hijri",
     "format_money",
     "has_capability",
+    "has_role",
     "install_default_roles",
     "link_user_to_party",
     "luhn_check_digit",
@@ -83,9 +96,11 @@ __all__ = [
     "next_reference",
     "normalize_arabic",
     "normalize_digits",
+    "notify",
     "organisation",
     "party_by_commercial_registration",
     "party_by_national_id",
+    "publish",
     "qr_data_uri",
     "quantize",
     "record_audit",
@@ -97,6 +112,7 @@ __all__ = [
     "require",
     "role_keys",
     "service_points",
+    "subscribe",
     "to_hijri",
     "user_by_username",
 ]

@@ -58,16 +58,42 @@ DEFAULT_ROLES: dict[str, tuple[str, str, bool, list[str]]] = {
         "موظف خدمة الجمهور",
         "Front-desk clerk",
         True,
-        ["core.view_staff_area", "core.view_parties", "core.manage_parties"],
+        [
+            "core.view_staff_area",
+            "core.view_parties",
+            "core.manage_parties",
+            "workflow.view_cases",
+            "workflow.assign",
+            "workflow.open_cases",
+            "gis.view_parcels",
+            "gis.issue_site_plans",
+        ],
     ),
     "cashier": ("أمين صندوق", "Cashier", True, ["core.view_staff_area", "core.view_parties"]),
-    "inspector": ("مفتش", "Inspector", True, ["core.view_staff_area", "core.view_parties"]),
-    "engineer": ("مهندس", "Engineer", True, ["core.view_staff_area", "core.view_parties"]),
+    "inspector": (
+        "مفتش",
+        "Inspector",
+        True,
+        ["core.view_staff_area", "core.view_parties", "workflow.view_cases"],
+    ),
+    "engineer": (
+        "مهندس",
+        "Engineer",
+        True,
+        [
+            "core.view_staff_area",
+            "core.view_parties",
+            "workflow.view_cases",
+            "gis.view_parcels",
+            "gis.view_owners",
+            "gis.issue_site_plans",
+        ],
+    ),
     "department-head": (
         "رئيس قسم",
         "Head of department",
         True,
-        ["core.view_staff_area", "core.view_parties"],
+        ["core.view_staff_area", "core.view_parties", "workflow.view_cases", "workflow.assign"],
     ),
     "accountant": ("محاسب", "Accountant", True, ["core.view_staff_area", "core.view_parties"]),
     "finance-manager": (
@@ -79,7 +105,12 @@ DEFAULT_ROLES: dict[str, tuple[str, str, bool, list[str]]] = {
     "storekeeper": ("أمين مستودع", "Storekeeper", True, ["core.view_staff_area"]),
     "hr-officer": ("موظف شؤون الموظفين", "HR officer", True, ["core.view_staff_area"]),
     "archivist": ("موظف أرشيف", "Archivist", True, ["core.view_staff_area"]),
-    "gis-officer": ("موظف نظم المعلومات الجغرافية", "GIS officer", True, ["core.view_staff_area"]),
+    "gis-officer": (
+        "موظف نظم المعلومات الجغرافية",
+        "GIS officer",
+        True,
+        ["core.view_staff_area", "core.view_parties", "gis.*"],
+    ),
     "it-support": (
         "الدعم الفني",
         "IT support",
@@ -149,6 +180,35 @@ def has_capability(
             continue
         return True
     return False
+
+
+def has_role(
+    user: User | Any,
+    role_key: str,
+    *,
+    branch: Branch | None = None,
+    department: Department | None = None,
+) -> bool:
+    """Whether ``user`` holds ``role_key`` in a scope covering branch/department."""
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    lineage = _department_lineage(department) if department is not None else None
+    for assignment in _assignments(user):
+        if assignment.role.key != role_key:
+            continue
+        if branch is not None and assignment.branch_id not in (None, branch.pk):
+            continue
+        if lineage is not None and assignment.department_id not in (None, *lineage):
+            continue
+        return True
+    return False
+
+
+def assignments(user: User | Any) -> list[Any]:
+    """The user's role assignments (cached for the request)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return []
+    return _assignments(user)
 
 
 def role_keys(user: User | Any) -> set[str]:

@@ -87,6 +87,20 @@ def department_tree() -> list[tuple[Department, int]]:
     return out
 
 
+def department_descendants(department_id: int) -> set[int]:
+    """The department and every department below it."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent_id in Department.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent_id, []).append(pk)
+    found, stack = {department_id}, [department_id]
+    while stack:
+        for child in children.get(stack.pop(), []):
+            if child not in found:
+                found.add(child)
+                stack.append(child)
+    return found
+
+
 def branch_by_code(code: str) -> Branch | None:
     return Branch.objects.filter(code=code).first()
 

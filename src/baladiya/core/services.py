@@ -195,7 +195,8 @@ def _snapshot(obj: Model, fields: list[str]) -> dict[str, Any]:
 
 @transaction.atomic
 def configure_organisation(*, actor: User | None, **fields: Any) -> Organisation:
-    """Create or update the single organisation row."""
+    """Create or update the single organisation row (no write, no audit entry when
+    nothing changes, so re-running a setup is idempotent)."""
     if actor is not None:
         require(actor, "core.manage_organisation")
     org = Organisation.objects.select_for_update().filter(singleton=True).first()
@@ -204,6 +205,8 @@ def configure_organisation(*, actor: User | None, **fields: Any) -> Organisation
         org = Organisation(**fields)
     else:
         before = _snapshot(org, list(fields))
+        if before == fields:
+            return org
         for name, value in fields.items():
             setattr(org, name, value)
     org.full_clean()
