@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "baladiya.revenue",
     "baladiya.finance",
     "baladiya.gis",
+    "baladiya.complaint",
+    "baladiya.open311",
     "baladiya.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -265,6 +267,10 @@ SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
 
 # --- Baladiya -------------------------------------------------------------
 BALADIYA_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
+# Map background tiles, e.g. https://tile.example.org/{z}/{x}/{y}.png; empty = vector only
+# (an offline intranet needs no basemap).
+BALADIYA_MAP_TILE_URL = env.str("MAP_TILE_URL", default="")
+BALADIYA_MAP_ATTRIBUTION = env.str("MAP_ATTRIBUTION", default="")
 BALADIYA_DEMO_PASSWORD = "Baladiya-2026"  # noqa: S105 - the published demo password
 
 LOGGING = {

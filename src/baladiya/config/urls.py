@@ -28,6 +28,8 @@ urlpatterns = [
     path("", include("baladiya.revenue.urls")),
     path("", include("baladiya.finance.urls")),
     path("", include("baladiya.gis.urls")),
+    path("", include("baladiya.complaint.urls")),
+    path("open311/v2/", include("baladiya.open311.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

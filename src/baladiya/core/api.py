@@ -37,6 +37,7 @@ from baladiya.core.selectors import (
     party_by_national_id,
     service_points,
     user_by_username,
+    users_with_roles,
 )
 from baladiya.core.services import (
     assign_role,
@@ -115,4 +116,5 @@ __all__ = [
     "subscribe",
     "to_hijri",
     "user_by_username",
+    "users_with_roles",
 ]

@@ -14,7 +14,9 @@ class BootstrapMixin:
         for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(
+                widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple
+            ):
                 css = "form-check-input"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
 

@@ -128,6 +128,15 @@ def search_parties(*, user: User, query: str = "", kind: str = "") -> QuerySet[P
     return qs
 
 
+def users_with_roles(role_keys: set[str]) -> QuerySet[User]:
+    """Active users holding any of ``role_keys`` (in any scope)."""
+    return (
+        User.objects.filter(is_active=True, role_assignments__role__key__in=role_keys)
+        .distinct()
+        .order_by("first_name", "last_name", "pk")
+    )
+
+
 def user_by_username(username: str) -> User | None:
     return User.objects.filter(username=username).first()
 

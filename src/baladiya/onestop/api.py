@@ -6,6 +6,8 @@ from baladiya.onestop.selectors import (
     public_services,
     service_by_key,
     service_keys,
+    subcategories,
+    subcategory,
 )
 from baladiya.onestop.services import load_catalogue
 
@@ -15,5 +17,5 @@ __all__ = [
     "load_catalogue",
     "public_services",
     "service_by_key",
-    "service_keys",
+    "service_keys", "subcategories", "subcategory",
 ]

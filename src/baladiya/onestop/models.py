@@ -105,6 +105,10 @@ class ServiceSubcategory(Bilingual):
     )
     code = models.SlugField(_("code"), max_length=60)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
+    department_code = models.CharField(
+        _("responsible department (code)"), max_length=40, blank=True,
+        help_text=_("Requests of this kind are routed to this department."),
+    )
 
     class Meta:
         verbose_name = _("subcategory")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db.models import Prefetch, QuerySet
 
 from baladiya.core.api import normalize_arabic
-from baladiya.onestop.models import Audience, Service, ServiceCategory
+from baladiya.onestop.models import Audience, Service, ServiceCategory, ServiceSubcategory
 
 
 def public_services(*, query: str = "", category: str = "") -> QuerySet[Service]:
@@ -52,3 +52,13 @@ def service_by_key(key: str) -> Service | None:
 
 def service_keys() -> set[str]:
     return set(Service.objects.values_list("key", flat=True))
+
+
+def subcategories(service_key: str) -> list[ServiceSubcategory]:
+    return list(
+        ServiceSubcategory.objects.filter(service__key=service_key).order_by("order", "code")
+    )
+
+
+def subcategory(service_key: str, code: str) -> ServiceSubcategory | None:
+    return ServiceSubcategory.objects.filter(service__key=service_key, code=code).first()

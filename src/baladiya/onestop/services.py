@@ -102,11 +102,17 @@ def load_catalogue(*, actor: User | None, data_dir: Path = DATA_DIR) -> dict[str
         service.search_text = _search_text(service, subcategories)
         service.save()
         service.documents.set([documents[key] for key in row.get("documents", [])])
+        routing = supplement.get("routing", {}).get(row["key"], {})
         for order, sub in enumerate(subcategories):
             ServiceSubcategory.objects.update_or_create(
                 service=service,
                 code=sub["code"],
-                defaults={"name_ar": sub["name_ar"], "name_en": sub["name_en"], "order": order},
+                defaults={
+                    "name_ar": sub["name_ar"],
+                    "name_en": sub["name_en"],
+                    "order": order,
+                    "department_code": routing.get(sub["code"], ""),
+                },
             )
         if changed:
             record_audit(

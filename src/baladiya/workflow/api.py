@@ -14,17 +14,22 @@ from baladiya.workflow.events import (
     CaseOpened,
     CaseTransitioned,
 )
+from baladiya.workflow.registry import applicant_url, register_case_pages, staff_url
 from baladiya.workflow.selectors import (
     active_definition,
     available_actions,
     case_for,
     cases_of,
+    history,
+    inbox,
+    is_applicant,
     track,
 )
 from baladiya.workflow.services import (
     add_attachment,
     assign,
     install_definition,
+    may_take,
     open_case,
     take_action,
 )
@@ -74,14 +79,23 @@ __all__ = [
     "CaseTransitioned",
     "active_definition",
     "add_attachment",
+    "applicant_url",
     "assign",
     "available_actions",
     "case_for",
     "cases_of",
+    "history",
+    "inbox",
     "install_definition",
     "install_standard_processes",
+    "is_applicant",
+    "may_act",
     "open_case",
     "process_spec",
+    "register_case_pages",
+    "staff_url",
     "take_action",
     "track",
 ]
+
+may_act = may_take

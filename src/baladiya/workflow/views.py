@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from baladiya.core import api as core
-from baladiya.workflow import selectors, services
+from baladiya.workflow import registry, selectors, services
 from baladiya.workflow.forms import ActionForm, InboxFilterForm, TrackForm
 from baladiya.workflow.models import Case, ProcessDefinition
 
@@ -72,6 +72,8 @@ def bulk_assign(request: HttpRequest) -> HttpResponse:
 def staff_case(request: HttpRequest, reference: str) -> HttpResponse:
     core.require(request.user, "core.view_staff_area")
     case = _case_or_404(request, reference)
+    if registry.has_own_pages(case.service_key):
+        return redirect(registry.staff_url(case.service_key, case.reference))
     form = ActionForm(request.POST or None)
     if request.method == "POST":
         try:
@@ -124,6 +126,8 @@ def my_case(request: HttpRequest, reference: str) -> HttpResponse:
     case = _case_or_404(request, reference)
     if not selectors.is_applicant(request.user, case):
         return redirect("workflow:staff-case", reference=case.reference)
+    if registry.has_own_pages(case.service_key):
+        return redirect(registry.applicant_url(case.service_key, case.reference))
     form = ActionForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
