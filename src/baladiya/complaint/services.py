@@ -16,9 +16,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from baladiya.complaint.models import REOPEN_DAYS, Complaint
 from baladiya.core import api as core
 from baladiya.core.api import AccessDenied, Branch, User
-from baladiya.complaint.models import REOPEN_DAYS, Complaint
 from baladiya.onestop import api as onestop
 from baladiya.workflow import api as workflow
 
@@ -74,9 +74,9 @@ def file_complaint(
         errors["address"] = [_("Put a pin on the map or write the address or a landmark.")]
     if photos and len(photos) > MAX_PHOTOS:
         errors["photos"] = [_("At most %(n)s photos.") % {"n": MAX_PHOTOS}]
-    if actor is None or not actor.is_authenticated:
-        if not contact_phone and not contact_email:
-            errors["contact_phone"] = [_("Leave a phone number or an email so we can reply.")]
+    anonymous = actor is None or not actor.is_authenticated
+    if anonymous and not contact_phone and not contact_email:
+        errors["contact_phone"] = [_("Leave a phone number or an email so we can reply.")]
     if errors:
         raise ValidationError(errors)
     assert sub is not None

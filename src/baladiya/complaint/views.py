@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
@@ -27,15 +26,7 @@ def _categories() -> list[tuple[str, str]]:
 
 
 def _map_context() -> dict[str, Any]:
-    org = core.organisation()
-    centre = {"PS": (31.5417, 35.0530), "SA": (26.5600, 50.0100)}.get(
-        org.country if org else "PS", (31.54, 35.05)
-    )
-    return {
-        "map_tile_url": settings.BALADIYA_MAP_TILE_URL,
-        "map_attribution": settings.BALADIYA_MAP_ATTRIBUTION,
-        "map_centre": centre,
-    }
+    return core.map_settings()
 
 
 def _attach_errors(form: ComplaintForm, exc: ValidationError) -> None:

@@ -12,7 +12,7 @@ from baladiya.core.models import Branch, Department, Party, User  # types for ot
 from baladiya.core.money import Money, MoneyError, format_money, quantize
 from baladiya.core.navigation import NavItem
 from baladiya.core.navigation import register as register_nav_item
-from baladiya.core.notifications import notify
+from baladiya.core.notifications import mark_read, notify
 from baladiya.core.pdf import PDFUnavailable, absolute_url, qr_data_uri, render_pdf
 from baladiya.core.permissions import (
     AccessDenied,
@@ -32,10 +32,13 @@ from baladiya.core.selectors import (
     department_by_code,
     department_descendants,
     departments,
+    map_settings,
+    notifications_of,
     organisation,
     party_by_commercial_registration,
     party_by_national_id,
     service_points,
+    unread_count,
     user_by_username,
     users_with_roles,
 )
@@ -93,10 +96,13 @@ __all__ = [
     "install_default_roles",
     "link_user_to_party",
     "luhn_check_digit",
+    "map_settings",
+    "mark_read",
     "next_number",
     "next_reference",
     "normalize_arabic",
     "normalize_digits",
+    "notifications_of",
     "notify",
     "organisation",
     "party_by_commercial_registration",
@@ -115,6 +121,7 @@ __all__ = [
     "service_points",
     "subscribe",
     "to_hijri",
+    "unread_count",
     "user_by_username",
     "users_with_roles",
 ]

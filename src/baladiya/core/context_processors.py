@@ -17,4 +17,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "text_direction": "rtl" if translation.get_language_bidi() else "ltr",
         "staff_menu": navigation.staff_menu(user) if user and user.is_authenticated else [],
         "is_staff_area": is_staff_area,
+        "unread_notifications": selectors.unread_count(user) if user else 0,
     }

@@ -11,6 +11,9 @@ class BootstrapMixin:
 
     def __init__(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
+        self.style_widgets()
+
+    def style_widgets(self) -> None:
         for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
             css = "form-select" if isinstance(widget, forms.Select) else "form-control"
@@ -18,13 +21,15 @@ class BootstrapMixin:
                 widget, forms.CheckboxInput | forms.RadioSelect | forms.CheckboxSelectMultiple
             ):
                 css = "form-check-input"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            classes = widget.attrs.get("class", "").split()
+            if css not in classes:
+                widget.attrs["class"] = " ".join([*classes, css])
 
     def _mark_invalid(self) -> None:
         for name in self._errors or {}:  # type: ignore[attr-defined]
             field = self.fields.get(name)  # type: ignore[attr-defined]
-            if field is not None and "is-invalid" not in field.widget.attrs["class"]:
-                field.widget.attrs["class"] += " is-invalid"
+            if field is not None and "is-invalid" not in field.widget.attrs.get("class", ""):
+                field.widget.attrs["class"] = f"{field.widget.attrs.get('class', '')} is-invalid"
 
     def full_clean(self) -> None:
         super().full_clean()  # type: ignore[misc]

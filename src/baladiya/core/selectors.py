@@ -10,7 +10,9 @@ from baladiya.core.models import (
     AuditEntry,
     Branch,
     BranchKind,
+    Delivery,
     Department,
+    Notification,
     Organisation,
     Party,
     User,
@@ -149,3 +151,35 @@ def audit_entries(*, user: User, object_type: str = "", action: str = "") -> Que
     if action:
         qs = qs.filter(Q(action__startswith=action))
     return qs
+
+
+def map_settings() -> dict[str, object]:
+    """What a page needs to draw a Leaflet map: tiles (or none), and where to centre."""
+    org = organisation()
+    centre = {"PS": (31.5417, 35.0530), "SA": (26.5600, 50.0100)}.get(
+        org.country if org else "PS", (31.5417, 35.0530)
+    )
+    return {
+        "map_tile_url": settings.BALADIYA_MAP_TILE_URL,
+        "map_attribution": settings.BALADIYA_MAP_ATTRIBUTION,
+        "map_centre": centre,
+    }
+
+
+def notifications_of(user: User) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user).order_by("-created_at", "-pk")
+
+
+def unread_count(user: User) -> int:
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def failed_deliveries(*, user: User) -> QuerySet[Delivery]:
+    require(user, "core.manage_users")
+    return (
+        Delivery.objects.filter(status__in=["failed", "retrying"])
+        .select_related("notification")
+        .order_by("-pk")
+    )

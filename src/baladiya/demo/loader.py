@@ -17,9 +17,12 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
+from baladiya.complaint import api as complaint
 from baladiya.core import api as core
 from baladiya.demo import names
+from baladiya.gis import api as gis
 from baladiya.onestop import api as onestop
+from baladiya.workflow import api as workflow
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
@@ -27,9 +30,9 @@ TIME_ZONES = {"PS": "Asia/Hebron", "SA": "Asia/Riyadh"}
 
 # role → (department code or None for all, branch scope: "HQ" or None for all)
 STAFF_SCOPES: dict[str, tuple[str | None, str | None]] = {
-    "clerk": ("CS", "HQ"),
+    "clerk": (None, "HQ"),  # the one-stop shop serves every department
     "cashier": ("REV", "HQ"),
-    "inspector": ("HLT", None),
+    "inspector": (None, None),  # health and building inspections alike
     "engineer": ("ENG", None),
     "department-head": ("ENG", None),
     "accountant": ("FIN", None),
@@ -308,16 +311,85 @@ class DemoBuilder:
                 )
             self.logins.append(DemoLogin(user.username, role, party.name_en, "-"))
 
+    def complaints(self, persons: list[Any]) -> None:
+        """Reports in every state, filed by demo citizens around the town centre."""
+        if complaint.search(limit=1):
+            return
+        centre = {"PS": (31.5417, 35.0530), "SA": (26.5600, 50.0100)}[self.country]
+        codes = [
+            "pothole",
+            "garbage",
+            "streetlight",
+            "water-leak",
+            "sewage",
+            "noise",
+            "stray-animals",
+            "illegal-building",
+            "food-safety",
+            "other",
+        ]
+        texts = {
+            "pothole": "حفرة في الشارع تعيق حركة السيارات",
+            "garbage": "تراكم النفايات بجانب الحاوية منذ أيام",
+            "streetlight": "عمود الإنارة معطل والشارع مظلم ليلاً",
+            "water-leak": "تسرب مياه من الخط الرئيسي",
+            "sewage": "طفح في شبكة الصرف الصحي",
+            "noise": "إزعاج من ورشة في ساعات الليل",
+            "stray-animals": "كلاب ضالة قرب المدرسة",
+            "illegal-building": "بناء دون ترخيص على الأرض المجاورة",
+            "food-safety": "محل يبيع أطعمة منتهية الصلاحية",
+            "other": "ملاحظة عامة للبلدية",
+        }
+        rng = random.Random(f"baladiya-demo-complaints-{self.key}")
+        inspector = core.user_by_username("inspector")
+        for index in range(40):
+            person = persons[index * 3 % len(persons)]
+            user = core.user_by_username(person.national_id)
+            if user is None:
+                user = core.create_party_login(
+                    actor=None, party=person, password=self.password, role_key="citizen"
+                )
+            code = codes[index % len(codes)]
+            lat = centre[0] + rng.uniform(-0.01, 0.01)
+            lon = centre[1] + rng.uniform(-0.01, 0.01)
+            filed = complaint.file_complaint(
+                actor=user,
+                category=code,
+                description=texts[code],
+                latitude=f"{lat:.6f}",
+                longitude=f"{lon:.6f}",
+                idempotency_key=f"demo-complaint-{self.key}-{index}",
+            )
+            stage = index % 4
+            if stage >= 1:
+                workflow.take_action(actor=inspector, case_id=filed.case_id, action_key="start")
+            if stage >= 2:
+                complaint.resolve(
+                    actor=inspector,
+                    complaint_id=filed.pk,
+                    note="تمت المعالجة من قبل الطاقم الميداني",
+                )
+            if stage >= 3:
+                complaint.rate(actor=user, complaint_id=filed.pk, stars=3 + index % 3)
+
     def build(self) -> list[DemoLogin]:
         with transaction.atomic():
             self.organisation()
             self.branches()
             self.departments_tree()
             onestop.load_catalogue(actor=None)
+            workflow.install_standard_processes(
+                actor=None,
+                services=[*onestop.public_services(), *onestop.employee_services()],
+            )
             persons = self.people()
             self.businesses(persons)
             self.staff()
             self.citizen_logins(persons)
+            self.complaints(persons)
+            gis.load_demo_parcels(
+                profile_key=self.key, country=self.country, count=3000, owners=persons
+            )
         return self.logins
 
 

@@ -3,6 +3,7 @@
 from baladiya.onestop.selectors import (
     categories_with_services,
     employee_services,
+    open_drafts,
     public_services,
     service_by_key,
     service_keys,
@@ -15,7 +16,10 @@ __all__ = [
     "categories_with_services",
     "employee_services",
     "load_catalogue",
+    "open_drafts",
     "public_services",
     "service_by_key",
-    "service_keys", "subcategories", "subcategory",
+    "service_keys",
+    "subcategories",
+    "subcategory",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -106,7 +107,9 @@ class ServiceSubcategory(Bilingual):
     code = models.SlugField(_("code"), max_length=60)
     order = models.PositiveSmallIntegerField(_("order"), default=100)
     department_code = models.CharField(
-        _("responsible department (code)"), max_length=40, blank=True,
+        _("responsible department (code)"),
+        max_length=40,
+        blank=True,
         help_text=_("Requests of this kind are routed to this department."),
     )
 
@@ -117,3 +120,108 @@ class ServiceSubcategory(Bilingual):
         constraints = [
             models.UniqueConstraint(fields=["service", "code"], name="onestop_unique_subcategory")
         ]
+
+
+class FieldKind(models.TextChoices):
+    TEXT = "text", _("Short text")
+    TEXTAREA = "textarea", _("Long text")
+    NUMBER = "number", _("Number")
+    DATE = "date", _("Date")
+    CHOICE = "choice", _("Choice")
+    FILE = "file", _("File")
+    LOCATION = "location", _("Location on the map")
+    PARCEL = "parcel", _("Land parcel reference")
+
+
+class ServiceField(models.Model):
+    """One question of a service's application form."""
+
+    service = models.ForeignKey(
+        Service, verbose_name=_("service"), on_delete=models.CASCADE, related_name="fields"
+    )
+    key = models.SlugField(_("key"), max_length=60)
+    kind = models.CharField(_("kind"), max_length=20, choices=FieldKind.choices)
+    label_ar = models.CharField(_("question (Arabic)"), max_length=200)
+    label_en = models.CharField(_("question (English)"), max_length=200)
+    help_ar = models.CharField(_("hint (Arabic)"), max_length=300, blank=True)
+    help_en = models.CharField(_("hint (English)"), max_length=300, blank=True)
+    required = models.BooleanField(_("required"), default=True)
+    choices = models.JSONField(_("choices"), default=list, blank=True)
+    minimum = models.DecimalField(
+        _("minimum"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
+    maximum = models.DecimalField(
+        _("maximum"), max_digits=14, decimal_places=3, null=True, blank=True
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("form field")
+        verbose_name_plural = _("form fields")
+        ordering = ["service", "order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "key"], name="onestop_unique_field")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service.key}.{self.key}"
+
+    @property
+    def label(self) -> str:
+        from django.utils.translation import get_language
+
+        ar = (get_language() or "ar").startswith("ar")
+        return (self.label_ar or self.label_en) if ar else (self.label_en or self.label_ar)
+
+    @property
+    def help(self) -> str:
+        from django.utils.translation import get_language
+
+        ar = (get_language() or "ar").startswith("ar")
+        return (self.help_ar or self.help_en) if ar else (self.help_en or self.help_ar)
+
+
+class Draft(models.Model):
+    """An application in progress: saved answers that can be resumed later."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="drafts",
+    )
+    service = models.ForeignKey(Service, verbose_name=_("service"), on_delete=models.CASCADE)
+    answers = models.JSONField(_("answers"), default=dict, blank=True)
+    case_reference = models.CharField(_("submitted as"), max_length=40, blank=True)
+    created_at = models.DateTimeField(_("started"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("saved"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("draft application")
+        verbose_name_plural = _("draft applications")
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"{self.service.key} #{self.pk}"
+
+
+def draft_file_path(instance: DraftFile, filename: str) -> str:
+    return f"drafts/{instance.draft.user_id}/{instance.draft_id}/{filename}"
+
+
+class DraftFile(models.Model):
+    draft = models.ForeignKey(Draft, on_delete=models.CASCADE, related_name="files")
+    field_key = models.SlugField(max_length=60)
+    file = models.FileField(upload_to=draft_file_path)
+    original_name = models.CharField(max_length=255)
+    size = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["draft", "field_key"], name="onestop_one_file_per_field"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.original_name

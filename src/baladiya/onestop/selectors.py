@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Prefetch, QuerySet
 
 from baladiya.core.api import normalize_arabic
-from baladiya.onestop.models import Audience, Service, ServiceCategory, ServiceSubcategory
+from baladiya.onestop.models import (
+    Audience,
+    Draft,
+    Service,
+    ServiceCategory,
+    ServiceField,
+    ServiceSubcategory,
+)
+from baladiya.workflow import api as workflow
 
 
 def public_services(*, query: str = "", category: str = "") -> QuerySet[Service]:
@@ -62,3 +72,28 @@ def subcategories(service_key: str) -> list[ServiceSubcategory]:
 
 def subcategory(service_key: str, code: str) -> ServiceSubcategory | None:
     return ServiceSubcategory.objects.filter(service__key=service_key, code=code).first()
+
+
+def form_fields(service: Service) -> list[ServiceField]:
+    return list(service.fields.order_by("order", "pk"))
+
+
+def draft_for(user: Any, draft_id: int) -> Draft:
+    """The user's own draft (``Draft.DoesNotExist`` for anyone else's)."""
+    return (
+        Draft.objects.select_related("service")
+        .prefetch_related("files")
+        .get(pk=draft_id, user_id=getattr(user, "pk", None))
+    )
+
+
+def open_drafts(user: Any) -> QuerySet[Draft]:
+    if not getattr(user, "is_authenticated", False):
+        return Draft.objects.none()
+    return Draft.objects.filter(user=user, case_reference="").select_related("service")
+
+
+def can_apply_online(service: Service) -> bool:
+    return service.apply_online and (
+        service.key == "complaint" or workflow.active_definition(service.key) is not None
+    )

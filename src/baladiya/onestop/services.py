@@ -7,15 +7,24 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.utils.translation import gettext as _
 
-from baladiya.core.api import User, normalize_arabic, record_audit, require
+from baladiya.core.api import AccessDenied, User, normalize_arabic, record_audit, require
+from baladiya.onestop.answers import clean_answers
 from baladiya.onestop.models import (
     DocumentKind,
+    Draft,
+    DraftFile,
     Service,
     ServiceCategory,
+    ServiceField,
     ServiceSubcategory,
 )
+from baladiya.workflow import api as workflow
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 NO_ONLINE: set[str] = set()  # services that can only be requested at a counter
@@ -121,4 +130,150 @@ def load_catalogue(*, actor: User | None, data_dir: Path = DATA_DIR) -> dict[str
                 obj=service,
                 after={"key": service.key, "fee": values["fee"], "sla_days": values["sla_days"]},
             )
+    load_forms(actor=None, data_dir=data_dir)
     return counts
+
+
+# --- Application forms and journeys ------------------------------------------------
+
+
+def _field_rows(forms: dict[str, Any], service: Service) -> list[dict[str, Any]]:
+    rows = [dict(row) for row in forms.get(service.key, [])]
+    for document in service.documents.all():
+        rows.append(
+            {
+                "key": f"doc-{document.key}",
+                "kind": "file",
+                "ar": document.name_ar,
+                "en": document.name_en,
+                "required": True,
+            }
+        )
+    return rows
+
+
+@transaction.atomic
+def load_forms(*, actor: User | None, data_dir: Path = DATA_DIR) -> int:
+    """Create or update each service's form fields from ``service-forms.yaml``."""
+    if actor is not None:
+        require(actor, "onestop.manage_catalogue")
+    forms_file = data_dir / "service-forms.yaml"
+    forms = (
+        yaml.safe_load(forms_file.read_text(encoding="utf-8"))["forms"]
+        if forms_file.exists()
+        else {}  # a catalogue without form files still asks for its documents
+    )
+    count = 0
+    for service in Service.objects.prefetch_related("documents"):
+        rows = _field_rows(forms, service)
+        keep = []
+        for order, row in enumerate(rows):
+            ServiceField.objects.update_or_create(
+                service=service,
+                key=row["key"],
+                defaults={
+                    "kind": row["kind"],
+                    "label_ar": row["ar"],
+                    "label_en": row["en"],
+                    "help_ar": row.get("help_ar", ""),
+                    "help_en": row.get("help_en", ""),
+                    "required": row.get("required", True),
+                    "choices": row.get("choices", []),
+                    "minimum": Decimal(str(row["min"])) if "min" in row else None,
+                    "maximum": Decimal(str(row["max"])) if "max" in row else None,
+                    "order": order,
+                },
+            )
+            keep.append(row["key"])
+            count += 1
+        ServiceField.objects.filter(service=service).exclude(key__in=keep).delete()
+    return count
+
+
+@transaction.atomic
+def start_draft(*, actor: User, service_key: str) -> Draft:
+    """Resume the user's open draft for the service, or start one."""
+    if not actor.is_authenticated:
+        raise AccessDenied(_("Please sign in to apply."))
+    service = Service.objects.get(key=service_key, is_active=True)
+    if service.audience == "employee" and not actor.is_staff:
+        raise AccessDenied(_("This service is for municipal employees."))
+    draft = Draft.objects.filter(user=actor, service=service, case_reference="").first()
+    return draft or Draft.objects.create(user=actor, service=service)
+
+
+def _own_draft(actor: User, draft_id: int) -> Draft:
+    draft = Draft.objects.select_for_update().select_related("service").get(pk=draft_id)
+    if draft.user_id != actor.pk:
+        raise Draft.DoesNotExist
+    if draft.case_reference:
+        raise ValidationError(
+            _("This application was already submitted as %(ref)s.") % {"ref": draft.case_reference}
+        )
+    return draft
+
+
+@transaction.atomic
+def save_answers(
+    *, actor: User, draft_id: int, answers: dict[str, Any], uploads: dict[str, UploadedFile]
+) -> tuple[Draft, dict[str, list[str]]]:
+    """Keep what was typed (even when some answers are wrong) and report problems."""
+    draft = _own_draft(actor, draft_id)
+    fields = list(draft.service.fields.all())
+    errors: dict[str, list[str]] = {}
+    for field in fields:
+        upload = uploads.get(field.key)
+        if field.kind == "file" and upload is not None:
+            if upload.size and upload.size > 10 * 1024 * 1024:
+                errors[field.key] = [_("The file is larger than 10 MB.")]
+                continue
+            DraftFile.objects.filter(draft=draft, field_key=field.key).delete()
+            stored = DraftFile(
+                draft=draft,
+                field_key=field.key,
+                original_name=(upload.name or "file")[:255],
+                size=upload.size or 0,
+            )
+            stored.file.save(upload.name or "file", upload, save=False)
+            stored.save()
+    draft.answers = {
+        **draft.answers,
+        **{f.key: str(answers.get(f.key, "")).strip() for f in fields if f.kind != "file"},
+    }
+    draft.save(update_fields=["answers", "updated_at"])
+    present = set(draft.files.values_list("field_key", flat=True))
+    _clean, problems = clean_answers(fields, draft.answers, files_present=present)
+    problems.update(errors)
+    return draft, problems
+
+
+@transaction.atomic
+def submit_application(*, actor: User, draft_id: int) -> Any:
+    """Check every answer again, open the case and move the documents onto it."""
+    draft = _own_draft(actor, draft_id)
+    fields = list(draft.service.fields.all())
+    files = {f.field_key: f for f in draft.files.all()}
+    clean, problems = clean_answers(fields, draft.answers, files_present=set(files))
+    if problems:
+        raise ValidationError(problems)
+    case = workflow.open_case(
+        actor=actor,
+        service_key=draft.service.key,
+        applicant=actor.party,
+        data=clean,
+        title=draft.service.name_ar,
+        idempotency_key=f"draft:{draft.pk}",
+    )
+    for key, stored in files.items():
+        with stored.file.open("rb") as handle:
+            upload = File(handle, name=stored.original_name)
+            upload.size = stored.size  # type: ignore[misc]
+            workflow.add_attachment(
+                actor=actor,
+                case=case,
+                upload=upload,  # type: ignore[arg-type]
+                kind=key.removeprefix("doc-"),
+            )
+    draft.case_reference = case.reference
+    draft.save(update_fields=["case_reference", "updated_at"])
+    return case

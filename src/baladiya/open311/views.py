@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import xml.etree.ElementTree as ET  # noqa: S405 - we only write XML, never parse it
+import xml.etree.ElementTree as ET
 from typing import Any
 
 from django.core.exceptions import ValidationError

@@ -20,10 +20,12 @@ from baladiya.workflow.selectors import (
     available_actions,
     case_for,
     cases_of,
+    documents_of,
     history,
     inbox,
     is_applicant,
     track,
+    waiting_for_applicant,
 )
 from baladiya.workflow.services import (
     add_attachment,
@@ -84,6 +86,7 @@ __all__ = [
     "available_actions",
     "case_for",
     "cases_of",
+    "documents_of",
     "history",
     "inbox",
     "install_definition",
@@ -96,6 +99,8 @@ __all__ = [
     "staff_url",
     "take_action",
     "track",
+    "waiting_for",
 ]
 
 may_act = may_take
+waiting_for = waiting_for_applicant

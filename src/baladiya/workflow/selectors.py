@@ -369,3 +369,16 @@ def diagram(definition: ProcessDefinition) -> Diagram:
     width = margin * 2 + (max(depth.values()) + 1) * (node_w + gap_x)
     height = margin * 2 + max(rows.values()) * (node_h + gap_y) + 40
     return Diagram(width, height, node_w, node_h, list(nodes.values()), edges)
+
+
+def documents_of(user: User | Any) -> QuerySet[Any]:
+    """The files a citizen attached to his own cases, newest first."""
+    from baladiya.workflow.models import Attachment
+
+    if not getattr(user, "party_id", None):
+        return Attachment.objects.none()
+    return (
+        Attachment.objects.filter(case__applicant_id=user.party_id)
+        .select_related("case")
+        .order_by("-uploaded_at", "-pk")
+    )

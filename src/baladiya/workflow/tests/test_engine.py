@@ -28,6 +28,9 @@ def town(org_ps: Any, roles: Any, make_staff: Any) -> dict[str, Any]:
     cs = create_department(actor=None, code="CS", name_ar="خدمة الجمهور", name_en="Customer")
     eng = create_department(actor=None, code="ENG", name_ar="الهندسة", name_en="Engineering")
     api.install_definition(actor=None, spec=api.process_spec("complaint"))
+    # The same process under a key with no pages of its own (the complaint app
+    # has its own pages for "complaint"), to exercise the generic case pages.
+    api.install_definition(actor=None, spec={**api.process_spec("complaint"), "key": "road-report"})
     citizen = register_person(
         actor=None, national_id="400000006", name_ar="سامي التميمي", phone="0599111222"
     )
@@ -54,11 +57,11 @@ def town(org_ps: Any, roles: Any, make_staff: Any) -> dict[str, Any]:
     }
 
 
-def _complaint(town: dict[str, Any], **extra: Any) -> Case:
+def _complaint(town: dict[str, Any], service_key: str = "complaint", **extra: Any) -> Case:
     user = town["citizen"]
     return services.open_case(
         actor=user,
-        service_key="complaint",
+        service_key=service_key,
         title="حفرة في الشارع",
         data={"category": "pothole"},
         branch=town["hq"],
@@ -123,7 +126,7 @@ def test_a_clerk_of_another_branch_can_neither_see_nor_act(town: dict[str, Any])
 
 
 def test_a_citizen_reaches_only_his_own_cases(town: dict[str, Any]) -> None:
-    case = _complaint(town)
+    case = _complaint(town, "road-report")
     with pytest.raises(Case.DoesNotExist):
         selectors.case_for(town["neighbour"], reference=case.reference)
     with pytest.raises(AccessDenied):
@@ -243,7 +246,7 @@ def test_the_applicant_is_notified_in_his_language(
 
 
 def test_inbox_page_lists_and_bulk_assigns(town: dict[str, Any]) -> None:
-    cases = [_complaint(town) for _ in range(3)]
+    cases = [_complaint(town, "road-report") for _ in range(3)]
     client = Client()
     client.force_login(town["clerk"])
     page = client.get("/staff/inbox/")
