@@ -73,7 +73,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
     workers = args.workers or int(
         os.environ.get("WEB_CONCURRENCY", str(multiprocessing.cpu_count() * 2 + 1))
     )
-    _gunicorn(args.bind or os.environ.get("BIND", "0.0.0.0:8000"), workers, access_log=True)
+    access_log = os.environ.get("ACCESS_LOG", "true").lower() not in ("0", "false", "no")
+    _gunicorn(args.bind or os.environ.get("BIND", "0.0.0.0:8000"), workers, access_log=access_log)
 
 
 def cmd_manage(argv: list[str]) -> None:

@@ -57,9 +57,9 @@ def page(browser: Any, live_server: Any) -> Iterator[Any]:
 def screenshot(page: Any) -> Any:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
 
-    def take(name: str) -> Path:
+    def take(name: str, target: Any = None) -> Path:
         path = ARTIFACTS / f"{name}.png"
-        page.screenshot(path=str(path), full_page=True)
+        (target or page).screenshot(path=str(path), full_page=True)
         return path
 
     return take

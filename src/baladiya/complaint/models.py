@@ -24,6 +24,14 @@ class Complaint(models.Model):
         _("longitude"), max_digits=9, decimal_places=6, null=True, blank=True
     )
     address = models.CharField(_("address or landmark"), max_length=300, blank=True)
+    parcel = models.ForeignKey(
+        "gis.Parcel",
+        verbose_name=_("parcel"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     resolution_note = models.TextField(_("resolution"), blank=True)
     resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
     rating = models.PositiveSmallIntegerField(_("rating"), null=True, blank=True)

@@ -9,9 +9,11 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from baladiya.complaint.models import REOPEN_DAYS, Complaint
 from baladiya.core import api as core
+from baladiya.gis import api as gis
 from baladiya.workflow import api as workflow
 
 EARTH_RADIUS_M = 6_371_000
@@ -115,3 +117,43 @@ def search(
 
 def by_idempotency_key(key: str) -> Complaint | None:
     return Complaint.objects.select_related("case").filter(case__idempotency_key=key).first()
+
+
+def map_features(bbox: tuple[float, float, float, float]) -> list[dict[str, Any]]:
+    """Open and recent complaints inside ``bbox`` as GeoJSON points (the GIS map)."""
+    min_lon, min_lat, max_lon, max_lat = bbox
+    found = Complaint.objects.filter(
+        latitude__range=(Decimal(str(min_lat)), Decimal(str(max_lat))),
+        longitude__range=(Decimal(str(min_lon)), Decimal(str(max_lon))),
+        case__submitted_at__gte=timezone.now() - dt.timedelta(days=365),
+    ).select_related("case", "case__state")[:2000]
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(c.longitude), float(c.latitude)]},
+            "properties": {
+                "reference": c.case.reference,
+                "category": c.category,
+                "status": c.case.state.name,
+                "title": c.case.title,
+            },
+        }
+        for c in found
+        if c.latitude is not None and c.longitude is not None
+    ]
+
+
+def linked_to_parcel(parcel: Any, user: Any) -> list[Any]:
+    """Complaints pinned inside a parcel (for the parcel's card on the map)."""
+    from django.urls import reverse
+
+    return [
+        gis.LinkedRecord(
+            kind=_("Complaint"),
+            reference=c.case.reference,
+            title=c.case.title,
+            url=reverse("complaint:staff-detail", args=[c.case.reference]),
+            status=c.case.state.name,
+        )
+        for c in Complaint.objects.filter(parcel=parcel).select_related("case", "case__state")[:50]
+    ]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from baladiya.complaint.models import REOPEN_DAYS, Complaint
 from baladiya.core import api as core
 from baladiya.core.api import AccessDenied, Branch, User
+from baladiya.gis import api as gis
 from baladiya.onestop import api as onestop
 from baladiya.workflow import api as workflow
 
@@ -99,6 +100,9 @@ def file_complaint(
     existing = Complaint.objects.filter(case=case).first()
     if existing is not None:  # a retried submission
         return existing
+    parcel = None
+    if lat is not None and lon is not None:
+        parcel = gis.parcel_at_point(float(lon), float(lat))  # the parcel under the pin
     complaint = Complaint.objects.create(
         case=case,
         category=category,
@@ -106,6 +110,7 @@ def file_complaint(
         latitude=lat,
         longitude=lon,
         address=(address or "").strip(),
+        parcel=parcel,
     )
     for photo in photos or []:
         workflow.add_attachment(actor=None, case=case, upload=photo, kind="photo")
@@ -113,7 +118,11 @@ def file_complaint(
 
 
 def _lock(complaint_id: int) -> Complaint:
-    return Complaint.objects.select_for_update().select_related("case").get(pk=complaint_id)
+    return (
+        Complaint.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .get(pk=complaint_id)
+    )
 
 
 @transaction.atomic

@@ -159,6 +159,7 @@ LOCALE_PATHS = [PACKAGE_DIR / "locale"]
 LANGUAGE_COOKIE_NAME = "baladiya_language"
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 USE_I18N = True
+FORMAT_MODULE_PATH = ["baladiya.formats"]
 USE_TZ = True
 TIME_ZONE = env.str("TIME_ZONE", default="Asia/Hebron")
 

@@ -4,6 +4,7 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from baladiya.complaint import rest as complaint_rest
 from baladiya.core import rest as core_rest
 from baladiya.finance import rest as finance_rest
 from baladiya.gis import rest as gis_rest
@@ -18,6 +19,7 @@ api_v1 = [
     *revenue_rest.urlpatterns,
     *finance_rest.urlpatterns,
     *gis_rest.urlpatterns,
+    *complaint_rest.urlpatterns,
 ]
 
 urlpatterns = [

@@ -96,7 +96,7 @@ def attempt(delivery_id: int) -> str:
     """Try one delivery once; record the outcome. Returns the new status."""
     with transaction.atomic():
         delivery = (
-            Delivery.objects.select_for_update()
+            Delivery.objects.select_for_update(of=("self",))
             .select_related("notification")
             .filter(pk=delivery_id)
             .first()

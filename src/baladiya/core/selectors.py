@@ -162,7 +162,8 @@ def map_settings() -> dict[str, object]:
     return {
         "map_tile_url": settings.BALADIYA_MAP_TILE_URL,
         "map_attribution": settings.BALADIYA_MAP_ATTRIBUTION,
-        "map_centre": centre,
+        # Strings, so templates never localise them (Arabic writes 31٫5 or 31,5).
+        "map_centre": (repr(centre[0]), repr(centre[1])),
     }
 
 

@@ -390,6 +390,17 @@ class DemoBuilder:
             gis.load_demo_parcels(
                 profile_key=self.key, country=self.country, count=3000, owners=persons
             )
+            # Revenue and ledger: the municipal chart, the current fiscal year, revenue
+            # heads from the catalogue fees, demands and some payments.
+            from baladiya.finance import api as finance_api
+            from baladiya.revenue import api as revenue_api
+
+            finance_api.load_demo_ledger()
+            revenue_api.load_demo(
+                services=list(onestop.public_services()),
+                parties=persons[:60],
+                branch=core.branch_by_code(self.profile["branches"][0]["code"]),
+            )
         return self.logins
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -29,6 +31,7 @@ class ParcelCollection(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="gis_parcels")
     def get(self, request: Request) -> Response:
         try:
             values = [float(v) for v in request.query_params.get("bbox", "").split(",")]
@@ -45,6 +48,7 @@ class ParcelCollection(APIView):
 class ParcelDetail(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="gis_parcel_detail")
     def get(self, request: Request, parcel_id: int) -> Response:
         parcel = selectors.parcel_by_id(parcel_id)
         if parcel is None:
@@ -73,6 +77,7 @@ class ParcelAtPoint(APIView):
 
     permission_classes = [AllowAny]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="gis_parcel_at_point")
     def get(self, request: Request) -> Response:
         parcel = selectors.parcel_at_point(_float(request, "lon"), _float(request, "lat"))
         if parcel is None:
@@ -83,6 +88,7 @@ class ParcelAtPoint(APIView):
 class ZoneCollection(APIView):
     permission_classes = [AllowAny]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="gis_zones")
     def get(self, request: Request) -> Response:
         body = selectors.zones_geojson()
         rules = {

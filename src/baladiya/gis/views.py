@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -31,12 +30,8 @@ MAX_FEATURES = 4000
 
 
 def _tile_url() -> str:
-    """A basemap tile URL template (``BALADIYA_GIS_TILE_URL``); empty → vector only."""
-    import os
-
-    return getattr(settings, "BALADIYA_GIS_TILE_URL", "") or os.environ.get(
-        "BALADIYA_GIS_TILE_URL", ""
-    )
+    """The basemap tile URL template (``MAP_TILE_URL``); empty → vector only."""
+    return str(core.map_settings()["map_tile_url"])
 
 
 def _staff(request: HttpRequest, capability: str) -> None:

@@ -80,10 +80,12 @@ def form_fields(service: Service) -> list[ServiceField]:
 
 def draft_for(user: Any, draft_id: int) -> Draft:
     """The user's own draft (``Draft.DoesNotExist`` for anyone else's)."""
+    if not getattr(user, "is_authenticated", False):
+        raise Draft.DoesNotExist
     return (
         Draft.objects.select_related("service")
         .prefetch_related("files")
-        .get(pk=draft_id, user_id=getattr(user, "pk", None))
+        .get(pk=draft_id, user_id=user.pk)
     )
 
 

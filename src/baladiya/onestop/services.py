@@ -203,7 +203,7 @@ def start_draft(*, actor: User, service_key: str) -> Draft:
 
 
 def _own_draft(actor: User, draft_id: int) -> Draft:
-    draft = Draft.objects.select_for_update().select_related("service").get(pk=draft_id)
+    draft = Draft.objects.select_for_update(of=("self",)).select_related("service").get(pk=draft_id)
     if draft.user_id != actor.pk:
         raise Draft.DoesNotExist
     if draft.case_reference:
@@ -267,7 +267,7 @@ def submit_application(*, actor: User, draft_id: int) -> Any:
     for key, stored in files.items():
         with stored.file.open("rb") as handle:
             upload = File(handle, name=stored.original_name)
-            upload.size = stored.size  # type: ignore[misc]
+            upload.size = stored.size
             workflow.add_attachment(
                 actor=actor,
                 case=case,

@@ -58,13 +58,12 @@ def _iso(value: dt.datetime | None) -> str | None:
 def as_request(c: Any) -> dict[str, Any]:
     case = c.case
     photo = case.attachments.filter(kind="photo").first()
+    sub = onestop.subcategory(SERVICE_KEY, c.category)
     return {
         "service_request_id": case.reference,
         "status": "closed" if case.closed_at else "open",
         "status_notes": c.resolution_note or case.state.name,
-        "service_name": onestop.subcategory(SERVICE_KEY, c.category).name
-        if onestop.subcategory(SERVICE_KEY, c.category)
-        else c.category,
+        "service_name": sub.name if sub is not None else c.category,
         "service_code": c.category,
         "description": c.description,
         "agency_responsible": case.department.name if case.department else "",

@@ -1,3 +1,134 @@
-"""Thin DRF endpoints of the workflow app (mounted under /api/v1/)."""
+"""Cases over the API: a user's inbox and cases, actions, assignment."""
 
-urlpatterns: list = []
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
+from django.urls import path
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from baladiya.core import api as core
+from baladiya.workflow import selectors, services
+from baladiya.workflow.models import Case
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    state = serializers.CharField(source="state.key")
+    state_name = serializers.CharField(source="state.name")
+    assignee = serializers.CharField(source="assignee.username", default=None)
+    department = serializers.CharField(source="department.code", default=None)
+    branch = serializers.CharField(source="branch.code", default=None)
+
+    class Meta:
+        model = Case
+        fields = [
+            "reference",
+            "service_key",
+            "title",
+            "state",
+            "state_name",
+            "assignee",
+            "department",
+            "branch",
+            "channel",
+            "data",
+            "submitted_at",
+            "due_at",
+            "closed_at",
+        ]
+
+
+class ActionSerializer(serializers.Serializer):
+    action = serializers.SlugField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class AssignSerializer(serializers.Serializer):
+    assignee = serializers.CharField(allow_blank=True, help_text="username; empty to unassign")
+
+
+class CaseList(generics.ListAPIView):
+    """Staff: the inbox (``q``, ``service``, ``assigned=me|none``, ``overdue=1``).
+    Citizens: their own cases."""
+
+    permission_classes = [IsAuthenticated]
+    serializer_class = CaseSerializer
+
+    def get_queryset(self):  # type: ignore[no-untyped-def]
+        user, params = self.request.user, self.request.query_params
+        if not user.is_staff:
+            return selectors.cases_of(user)
+        return selectors.inbox(
+            user,
+            selectors.InboxFilters(
+                service_key=params.get("service", ""),
+                assigned=params.get("assigned", ""),
+                overdue=params.get("overdue") == "1",
+                query=params.get("q", ""),
+            ),
+        )
+
+
+def _case(request: Request, reference: str) -> Case:
+    try:
+        return selectors.case_for(request.user, reference=reference)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+
+
+class CaseDetail(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses=CaseSerializer)
+    def get(self, request: Request, reference: str) -> Response:
+        return Response(CaseSerializer(_case(request, reference)).data)
+
+
+class CaseAction(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=ActionSerializer, responses=CaseSerializer)
+    def post(self, request: Request, reference: str) -> Response:
+        case = _case(request, reference)
+        data = ActionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        case = services.take_action(
+            actor=request.user,
+            case_id=case.pk,
+            action_key=data.validated_data["action"],
+            comment=data.validated_data["comment"],
+        )
+        return Response(CaseSerializer(case).data)
+
+
+class CaseAssign(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=AssignSerializer, responses=CaseSerializer)
+    def post(self, request: Request, reference: str) -> Response:
+        case = _case(request, reference)
+        data = AssignSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        username = data.validated_data["assignee"]
+        assignee: Any = None
+        if username:
+            assignee = core.user_by_username(username)
+            if assignee is None:
+                return Response({"assignee": ["unknown user"]}, status=status.HTTP_400_BAD_REQUEST)
+        case = services.assign(actor=request.user, case_id=case.pk, assignee=assignee)
+        return Response(CaseSerializer(case).data)
+
+
+urlpatterns = [
+    path("cases/", CaseList.as_view(), name="api-cases"),
+    path("cases/<str:reference>/", CaseDetail.as_view(), name="api-case"),
+    path("cases/<str:reference>/actions/", CaseAction.as_view(), name="api-case-action"),
+    path("cases/<str:reference>/assign/", CaseAssign.as_view(), name="api-case-assign"),
+]

@@ -8,6 +8,7 @@ department scope. A case the user may not see is reported as not found.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
@@ -18,6 +19,8 @@ from django.utils import timezone
 from baladiya.core import api as core
 from baladiya.core.api import User
 from baladiya.workflow.models import APPLICANT, Action, Case, CaseEvent, ProcessDefinition
+
+REFERENCE = re.compile(r"[A-Z]{2,6}(-[A-Z0-9]{1,6})?-\d{4}-\d{4,}")
 
 
 def active_definition(key: str) -> ProcessDefinition | None:
@@ -177,7 +180,12 @@ def case_for(user: User | Any, *, reference: str = "", case_id: int | None = Non
     qs = Case.objects.select_related(
         "state", "definition", "assignee", "applicant", "branch", "department"
     )
-    case = qs.get(reference=reference) if reference else qs.get(pk=case_id)
+    if reference:
+        case = qs.get(reference=reference)
+    elif case_id is not None:
+        case = qs.get(pk=case_id)
+    else:
+        raise Case.DoesNotExist
     if not can_view(user, case):
         raise Case.DoesNotExist
     return case

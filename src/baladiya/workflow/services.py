@@ -390,7 +390,7 @@ def may_take(actor: User, case: Case, action: Action) -> bool:
 
 def _locked(case_id: int) -> Case:
     return (
-        Case.objects.select_for_update()
+        Case.objects.select_for_update(of=("self",))
         .select_related("state", "definition", "branch", "department", "applicant")
         .get(pk=case_id)
     )

@@ -1,0 +1,74 @@
+"""Finance pages, Excel export and the JSON API."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from baladiya.finance import services
+from baladiya.finance.api import load_demo_ledger
+from baladiya.finance.models import FiscalPeriod
+from baladiya.finance.services import LineSpec
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def posted(org_ps: Any) -> None:
+    cache.clear()
+    load_demo_ledger()
+    services.post_entry(
+        actor=None,
+        date=timezone.localdate(),
+        lines=[
+            LineSpec("1101", debit=Decimal(75)),
+            LineSpec("4104", credit=Decimal(75), analysis="cert"),
+        ],
+    )
+
+
+@pytest.mark.parametrize(
+    "key", ["trial-balance", "general-ledger", "cash-book", "revenue-by-head", "ipsas-cash"]
+)
+def test_each_report_as_page_excel_and_json(
+    client: Any, make_staff: Any, posted: None, key: str
+) -> None:
+    client.force_login(make_staff("accountant"))
+    page = client.get(reverse("finance:report", args=[key]))
+    assert page.status_code == 200 and "75.00" in page.content.decode()
+    xlsx = client.get(reverse("finance:report", args=[key]), {"format": "xlsx"})
+    workbook = load_workbook(io.BytesIO(xlsx.content))
+    assert workbook.active.max_row > 3
+    data = client.get(reverse("api-finance-report", args=[key])).json()
+    assert data["key"] == key and data["rows"]
+
+
+def test_reports_need_the_capability(client: Any, make_staff: Any, posted: None) -> None:
+    client.force_login(make_staff("clerk"))
+    assert client.get(reverse("finance:report", args=["trial-balance"])).status_code == 403
+    assert client.get(reverse("api-finance-report", args=["trial-balance"])).status_code == 403
+    assert client.get(reverse("finance:report", args=["nope"])).status_code in (403, 404)
+
+
+def test_close_and_reopen_a_period_from_the_page(
+    client: Any, make_staff: Any, posted: None
+) -> None:
+    client.force_login(make_staff("finance-manager"))
+    period = FiscalPeriod.objects.get(start__lte=dt.date.today(), end__gte=dt.date.today())
+    assert client.get(reverse("finance:periods")).status_code == 200
+    client.post(reverse("finance:periods"), {"period": period.pk, "action": "close"})
+    period.refresh_from_db()
+    assert period.status == "closed"
+    client.post(
+        reverse("finance:periods"), {"period": period.pk, "action": "reopen", "reason": "fix"}
+    )
+    period.refresh_from_db()
+    assert period.status == "open"

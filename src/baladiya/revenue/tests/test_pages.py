@@ -1,0 +1,189 @@
+"""The revenue pages: cashier desk, receipt PDF, shift close, approvals, the
+citizen's statement, online payment through the sandbox and verification."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from django.urls import reverse
+
+from baladiya.core.services import assign_role
+from baladiya.core.tests.factories import CitizenUserFactory
+from baladiya.revenue import selectors, services
+from baladiya.revenue.gateways import CallbackData, gateway
+from baladiya.revenue.models import OnlinePayment, Payment, Receipt, ShiftStatus
+from baladiya.revenue.tests.conftest import water_demand
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def citizen(roles: Any) -> Any:
+    user = CitizenUserFactory()
+    assign_role(actor=None, user=user, role_key="citizen")
+    return user
+
+
+def test_cashier_desk_open_shift_pay_print_and_close(
+    client: Any, heads: Any, cashier: Any, hq: Any, citizen: Any
+) -> None:
+    water_demand(citizen.party, "80")
+    client.force_login(cashier)
+    assert client.get(reverse("revenue:desk")).status_code == 200
+    client.post(reverse("revenue:desk"), {"action": "open", "branch": "HQ", "float": "50"})
+    shift = selectors.open_shift_of(cashier)
+    assert shift is not None and shift.opening_float == Decimal("50")
+    page = client.get(reverse("revenue:desk"), {"q": citizen.party.national_id})
+    assert "80" in page.content.decode()
+    response = client.post(
+        reverse("revenue:take-payment"),
+        {
+            "party": citizen.party.national_id,
+            "amount": "80",
+            "tender": "cash",
+            "idempotency_key": "form-1",
+        },
+    )
+    receipt = Receipt.objects.get()
+    assert response.url == reverse("revenue:receipt", args=[receipt.pk])
+    # The browser submitting twice changes nothing.
+    client.post(
+        reverse("revenue:take-payment"),
+        {
+            "party": citizen.party.national_id,
+            "amount": "80",
+            "tender": "cash",
+            "idempotency_key": "form-1",
+        },
+    )
+    assert Payment.objects.count() == 1
+    pdf = client.get(reverse("revenue:receipt-pdf", args=[receipt.pk]) + "?lang=ar")
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    client.get(reverse("revenue:receipt-pdf", args=[receipt.pk]))
+    receipt.refresh_from_db()
+    assert receipt.print_count == 2
+    response = client.post(
+        reverse("revenue:shift", args=[shift.pk]), {"counted_cash": "120", "note": "short 10"}
+    )
+    shift.refresh_from_db()
+    assert shift.status == ShiftStatus.PENDING and shift.variance == Decimal("-10")
+    z = client.get(reverse("revenue:shift-pdf", args=[shift.pk]))
+    assert z.content.startswith(b"%PDF")
+
+
+def test_approvals_page(
+    client: Any, heads: Any, cashier: Any, supervisor: Any, shift: Any, party: Any
+) -> None:
+    water_demand(party, "80")
+    payment = services.take_payment(
+        actor=cashier, party=party, amount="80", tender="cash", idempotency_key="a", shift=shift
+    )
+    request = services.request_receipt_cancellation(
+        actor=cashier, receipt=payment.receipt, reason="x"
+    )
+    client.force_login(supervisor)
+    assert "x" in client.get(reverse("revenue:approvals")).content.decode()
+    client.post(
+        reverse("revenue:approvals"),
+        {"kind": "cancellation", "pk": request.pk, "decision": "approve"},
+    )
+    payment.receipt.refresh_from_db()
+    assert payment.receipt.status == "cancelled"
+    client.force_login(cashier)
+    assert client.get(reverse("revenue:approvals")).status_code == 403
+
+
+def test_statement_online_payment_and_clearance(client: Any, heads: Any, citizen: Any) -> None:
+    water_demand(citizen.party, "80")
+    client.force_login(citizen)
+    page = client.get(reverse("revenue:statement"))
+    assert page.status_code == 200 and "D-" in page.content.decode()
+    assert client.get(reverse("revenue:statement-pdf")).content.startswith(b"%PDF")
+    refused = client.post(reverse("revenue:clearance"))
+    assert refused.status_code == 302
+    response = client.post(reverse("revenue:pay-online"))
+    online = OnlinePayment.objects.get()
+    assert response.url == reverse("revenue:sandbox-gateway", args=[online.token])
+    assert client.get(response.url).status_code == 200
+    client.post(response.url, {"outcome": "pay"})
+    online.refresh_from_db()
+    assert online.status == "paid" and online.payment.receipt.series == "WEB"
+    assert selectors.amount_owed(citizen.party) == 0
+    certificate = client.post(reverse("revenue:clearance"))
+    assert certificate["Content-Type"] == "application/pdf"
+    from baladiya.revenue.models import ClearanceCertificate
+
+    token = ClearanceCertificate.objects.get().token
+    assert (
+        "verdict" in client.get(reverse("revenue:verify-clearance", args=[token])).content.decode()
+    )
+    receipt = online.payment.receipt
+    verify = client.get(reverse("revenue:verify-receipt", args=[receipt.token]))
+    assert receipt.number in verify.content.decode()
+    assert client.get(reverse("revenue:verify-receipt", args=["nope"])).status_code == 404
+
+
+def test_forged_callback_is_refused_and_reconciliation_settles(
+    client: Any, heads: Any, citizen: Any
+) -> None:
+    water_demand(citizen.party, "80")
+    online = services.start_online_payment(actor=citizen, party=citizen.party)
+    forged = client.post(
+        reverse("revenue:gateway-callback", args=["sandbox"]),
+        {
+            "token": online.token,
+            "status": "paid",
+            "amount": "80.00",
+            "provider_ref": "X",
+            "signature": "bad",
+        },
+    )
+    assert forged.status_code == 400
+    data = CallbackData(online.token, "paid", online.amount, "SBX-1")
+    ok = client.post(
+        reverse("revenue:gateway-callback", args=["sandbox"]),
+        {
+            "token": online.token,
+            "status": "paid",
+            "amount": str(online.amount),
+            "provider_ref": "SBX-1",
+            "signature": gateway().sign(data),
+        },
+    )
+    assert ok.status_code == 200
+    online.refresh_from_db()
+    assert online.status == "paid"
+
+    # A payment left pending: the job asks the gateway and settles it once.
+    water_demand(citizen.party, "20")
+    pending = services.start_online_payment(actor=citizen, party=citizen.party)
+    gateway().record(CallbackData(pending.token, "paid", pending.amount, "SBX-2"))  # type: ignore[attr-defined]
+    OnlinePayment.objects.filter(pk=pending.pk).update(
+        created_at=pending.created_at.replace(year=2020)
+    )
+    assert services.reconcile_online_payments() == {"paid": 1, "failed": 0, "expired": 0}
+    assert services.reconcile_online_payments() == {"paid": 0, "failed": 0, "expired": 0}
+    assert selectors.amount_owed(citizen.party) == 0
+
+
+def test_api_statement_and_idempotent_bank_payment(
+    client: Any, heads: Any, make_staff: Any, hq: Any, citizen: Any
+) -> None:
+    water_demand(citizen.party, "80")
+    client.force_login(citizen)
+    data = client.get(reverse("api-my-statement")).json()
+    assert data["owed"] == "80.00" and len(data["open_demands"]) == 1
+    client.force_login(make_staff("cashier", branch=hq))
+    body = {
+        "national_id": citizen.party.national_id,
+        "amount": "80",
+        "tender": "transfer",
+        "channel": "bank",
+        "branch": "HQ",
+    }
+    first = client.post(reverse("api-payments"), body, HTTP_IDEMPOTENCY_KEY="bank-1")
+    again = client.post(reverse("api-payments"), body, HTTP_IDEMPOTENCY_KEY="bank-1")
+    assert first.status_code == 201 and first.json() == again.json()
+    assert Payment.objects.count() == 1
