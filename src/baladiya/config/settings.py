@@ -264,7 +264,12 @@ X_FRAME_OPTIONS = "DENY"
 if env.bool("BEHIND_PROXY", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
-SILENCED_SYSTEM_CHECKS = env.list("SILENCED_SYSTEM_CHECKS", default=[])
+# HSTS preloading is a commitment a municipality makes for its whole domain
+# (removal from browsers' lists takes months); it stays off unless asked for, so
+# Django's reminder about it (security.W021) is silenced unless preload is on.
+SILENCED_SYSTEM_CHECKS = env.list(
+    "SILENCED_SYSTEM_CHECKS", default=[] if SECURE_HSTS_PRELOAD else ["security.W021"]
+)
 
 # --- Baladiya -------------------------------------------------------------
 BALADIYA_SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

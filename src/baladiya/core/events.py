@@ -27,12 +27,21 @@ def subscribe(event_type: type, handler: Handler) -> None:
 
 
 def publish(event: object) -> None:
-    """Deliver ``event`` to its handlers once the current transaction commits."""
+    """Deliver ``event`` to its handlers once the current transaction commits.
+
+    The handlers of one event run together in one transaction of their own; a
+    failing handler is logged and never undoes the write that published the event.
+    """
     handlers = list(_handlers.get(type(event), ()))
     if handlers:
-        transaction.on_commit(lambda: _dispatch(event, handlers), robust=False)
+        transaction.on_commit(lambda: _dispatch(event, handlers), robust=True)
 
 
 def _dispatch(event: object, handlers: list[Handler]) -> None:
-    for handler in handlers:
-        handler(event)
+    with transaction.atomic():
+        for handler in handlers:
+            try:
+                with transaction.atomic():
+                    handler(event)
+            except Exception:
+                logger.exception("handler %s failed for %r", handler, event)

@@ -24,13 +24,9 @@ logger = logging.getLogger("baladiya.notifications")
 MAX_ATTEMPTS = 5
 
 
-def _language(user: User | None, party: Party | None) -> str:
+def _language(user: User | None) -> str:
     if user is not None and user.preferred_language:
         return user.preferred_language
-    if party is not None:
-        linked = User.objects.filter(party=party).only("preferred_language").first()
-        if linked is not None and linked.preferred_language:
-            return linked.preferred_language
     from baladiya.core.selectors import default_language
 
     return default_language()
@@ -56,7 +52,7 @@ def notify(
         user = User.objects.filter(party=party).first()
     if party is None and user is not None:
         party = user.party
-    language = _language(user, party)
+    language = _language(user)
     with translation.override(language):
         subject_text = str(subject) % (params or {})
         body_text = str(body) % (params or {})
@@ -80,8 +76,7 @@ def notify(
         deliveries.append(Delivery(notification=notification, channel="email", address=email))
     if phone and sms_text:
         deliveries.append(Delivery(notification=notification, channel="sms", address=phone))
-    Delivery.objects.bulk_create(deliveries)
-    for delivery in Delivery.objects.filter(notification=notification):
+    for delivery in Delivery.objects.bulk_create(deliveries):
         transaction.on_commit(lambda pk=delivery.pk: _queue(pk))
     return notification
 

@@ -50,10 +50,20 @@ def next_number(*, key: str) -> int:
     """
     if not connection.in_atomic_block:
         raise RuntimeError("next_number() must be called inside transaction.atomic().")
-    if not Sequence.objects.filter(key=key).update(last_value=F("last_value") + 1):
-        Sequence.objects.bulk_create([Sequence(key=key, last_value=0)], ignore_conflicts=True)
-        Sequence.objects.filter(key=key).update(last_value=F("last_value") + 1)
-    return Sequence.objects.filter(key=key).values_list("last_value", flat=True).get()
+    q = connection.ops.quote_name
+    # One round trip: increment and read back (PostgreSQL, SQLite ≥ 3.35).
+    sql = (
+        f"UPDATE {q(Sequence._meta.db_table)} SET {q('last_value')} = {q('last_value')} + 1 "  # noqa: S608
+        f"WHERE {q('key')} = %s RETURNING {q('last_value')}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [key])
+        row = cursor.fetchone()
+        if row is None:
+            Sequence.objects.bulk_create([Sequence(key=key, last_value=0)], ignore_conflicts=True)
+            cursor.execute(sql, [key])
+            row = cursor.fetchone()
+    return int(row[0])
 
 
 def next_reference(*, prefix: str, year: int, branch_code: str = "", width: int = 6) -> str:

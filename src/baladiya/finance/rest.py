@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.http import Http404
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,6 +21,7 @@ class ReportView(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="finance_report")
     def get(self, request: Request, key: str) -> Response:
         try:
             result = selectors.report(user=request.user, key=key, params=request.query_params)

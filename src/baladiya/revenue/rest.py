@@ -7,6 +7,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -53,6 +55,7 @@ class MyStatement(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(responses=OpenApiTypes.OBJECT, operation_id="revenue_my_statement")
     def get(self, request: Request) -> Response:
         party = getattr(request.user, "party", None)
         if party is None:
@@ -75,6 +78,9 @@ class Payments(APIView):
 
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        request=PaymentInput, responses=OpenApiTypes.OBJECT, operation_id="revenue_payment_create"
+    )
     def post(self, request: Request) -> Response:
         key = request.headers.get("Idempotency-Key", "")
         if not key:
