@@ -50,7 +50,7 @@ check-deploy: $(VENV)/.installed
 
 ## make i18n: extract messages into the Arabic catalogue, compile it, check it is complete.
 i18n: $(VENV)/.installed-dev
-	cd src/baladiya && BALADIYA_ENV=test ../../$(BIN)/python -m django makemessages \
+	cd src/baladiya && BALADIYA_ENV=test $(abspath $(BIN))/python -m django makemessages \
 	  --settings=baladiya.config.settings -l ar -i "*/tests/*" -i "demo/data/*" --no-obsolete --no-location
 	BALADIYA_ENV=test $(BIN)/baladiya manage i18n_check --compile
 	BALADIYA_ENV=test $(BIN)/baladiya manage i18n_check

@@ -92,12 +92,12 @@ def test_cashier_day_and_the_citizens_statement(
     sign_in(page, "cashier")
     page.wait_for_url("**/staff/")
     page.get_by_role("navigation", name="لوحة الموظفين").get_by_role("link").filter(
-        has_text="Cashier desk"
+        has_text="الصندوق"
     ).click()
     page.wait_for_url("**/staff/cashier/")
 
     page.locator("#id_float").fill("200")
-    page.locator("form button[type=submit]").filter(has_text="Open shift").click()
+    page.locator("form button[type=submit]").filter(has_text="فتح الوردية").click()
     page.wait_for_load_state()
     assert page.locator("#shift-banner").is_visible()
 
@@ -109,7 +109,7 @@ def test_cashier_day_and_the_citizens_statement(
     assert page.locator("#id_amount").input_value() == "150.00"
     page.locator("#id_tender").select_option("cash")
     screenshot("cashier-desk-ar")
-    page.get_by_role("button", name="Take payment").click()
+    page.get_by_role("button", name="تحصيل الدفعة").click()
     page.wait_for_url("**/staff/cashier/receipts/*/")
     receipt = Receipt.objects.get()
     assert receipt.number in page.locator("h1").inner_text()
@@ -127,7 +127,7 @@ def test_cashier_day_and_the_citizens_statement(
     shift = CashierShift.objects.get()
     page.goto(f"/staff/cashier/shifts/{shift.pk}/")
     page.locator("#id_counted_cash").fill("350")
-    page.get_by_role("button", name="Close shift").click()
+    page.get_by_role("button", name="إغلاق الوردية").click()
     page.wait_for_load_state()
     shift.refresh_from_db()
     assert shift.status == "closed" and shift.variance == 0
