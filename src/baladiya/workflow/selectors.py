@@ -156,11 +156,14 @@ def inbox(user: User | Any, filters: InboxFilters | None = None) -> QuerySet[Cas
         qs = qs.filter(due_at__lt=timezone.now())
     if filters.query:
         text = core.normalize_digits(filters.query.strip())
-        qs = qs.filter(
-            Q(reference__icontains=text)
-            | Q(title__icontains=text)
-            | Q(applicant__search_text__contains=core.normalize_arabic(text))
-        )
+        if REFERENCE.fullmatch(text.upper()):
+            qs = qs.filter(reference=text.upper())  # the unique index, not a scan
+        else:
+            qs = qs.filter(
+                Q(reference__icontains=text)
+                | Q(title__icontains=text)
+                | Q(applicant__search_text__contains=core.normalize_arabic(text))
+            )
     return qs
 
 
