@@ -1,3 +1,5 @@
+import logging
+
 from django.core.management.base import BaseCommand, CommandParser
 
 from baladiya.demo.loader import load_demo, profile_names
@@ -12,6 +14,9 @@ class Command(BaseCommand):
         parser.add_argument("--establishments", type=int, default=120)
 
     def handle(self, *args: object, **options: object) -> None:
+        # The demo files complaints and takes payments through the real services;
+        # the console SMS of each would drown the list of logins.
+        logging.getLogger("baladiya.sms").setLevel(logging.WARNING)
         logins = load_demo(
             str(options["profile"]),
             citizens=int(options["citizens"]),
