@@ -77,6 +77,27 @@ def cmd_serve(args: argparse.Namespace) -> None:
     _gunicorn(args.bind or os.environ.get("BIND", "0.0.0.0:8000"), workers, access_log=access_log)
 
 
+def cmd_worker(args: argparse.Namespace) -> None:
+    """A Celery worker (and, with --beat, the scheduler of periodic jobs)."""
+    _setup()
+    from django.conf import settings
+
+    from baladiya.config.celery import app
+
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        raise SystemExit("Set CELERY_BROKER_URL first: without a broker, tasks run in-process.")
+    argv = [
+        "worker",
+        "--loglevel",
+        os.environ.get("LOG_LEVEL", "INFO"),
+        "--concurrency",
+        str(args.concurrency),
+    ]
+    if args.beat:
+        argv += ["--beat", "--schedule", str(settings.DATA_DIR / "celerybeat-schedule")]
+    app.worker_main(argv)
+
+
 def cmd_manage(argv: list[str]) -> None:
     _setup()
     from django.core.management import execute_from_command_line
@@ -104,6 +125,10 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--migrate", action="store_true", help="apply migrations first")
     serve.add_argument("--no-collectstatic", action="store_true")
     serve.set_defaults(func=cmd_serve)
+    worker = sub.add_parser("worker", help="run a background worker (Celery)")
+    worker.add_argument("--beat", action="store_true", help="also schedule periodic jobs")
+    worker.add_argument("--concurrency", type=int, default=multiprocessing.cpu_count())
+    worker.set_defaults(func=cmd_worker)
     sub.add_parser("manage", help="run a Django management command")
     args = parser.parse_args(argv)
     args.func(args)

@@ -228,6 +228,11 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "UTC"
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
+# Periodic jobs, run by `baladiya worker --beat` (one beat per deployment).
+CELERY_BEAT_SCHEDULE = {
+    "escalate-overdue-cases": {"task": "workflow.escalate_overdue", "schedule": 300.0},
+    "retry-deliveries": {"task": "core.retry_deliveries", "schedule": 120.0},
+}
 
 # --- API ------------------------------------------------------------------
 REST_FRAMEWORK = {

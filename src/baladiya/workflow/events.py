@@ -14,6 +14,7 @@ class CaseOpened:
     case_id: int
     reference: str
     service_key: str
+    history_id: int
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class CaseTransitioned:
     to_state: str
     actor_id: int | None
     terminal: bool
+    history_id: int
 
 
 @dataclass(frozen=True)

@@ -291,7 +291,7 @@ def open_case(
         if idempotency_key:
             return Case.objects.get(idempotency_key=idempotency_key)
         raise
-    _history(case, actor=actor, kind="submitted", to_state=start, at=now)
+    submitted = _history(case, actor=actor, kind="submitted", to_state=start, at=now)
     core.record_audit(
         actor=actor,
         action="workflow.case.open",
@@ -299,7 +299,12 @@ def open_case(
         after={"service": service_key, "state": start.key},
     )
     events.publish(
-        events.CaseOpened(case_id=case.pk, reference=case.reference, service_key=service_key)
+        events.CaseOpened(
+            case_id=case.pk,
+            reference=case.reference,
+            service_key=service_key,
+            history_id=submitted.pk,
+        )
     )
     return case
 
@@ -346,7 +351,7 @@ class Transition:
         if to_state.with_applicant or to_state.is_terminal:
             case.assignee = None
         case.save()
-        _history(
+        step = _history(
             case,
             actor=self.actor,
             kind="action",
@@ -373,6 +378,7 @@ class Transition:
                 to_state=to_state.key,
                 actor_id=self.actor.pk,
                 terminal=to_state.is_terminal,
+                history_id=step.pk,
             )
         )
         return case
