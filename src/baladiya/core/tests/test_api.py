@@ -7,7 +7,6 @@ from typing import Any
 import pytest
 import yaml
 from django.conf import settings
-from django.core.cache import cache
 
 from baladiya.core import services
 from baladiya.core.tests.factories import (
@@ -20,15 +19,6 @@ from baladiya.core.tests.factories import (
 from baladiya.onestop.services import load_catalogue
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_organisation_cache():  # type: ignore[no-untyped-def]
-    # The organisation is cached and only forgotten on commit, which never comes in
-    # a rolled-back test transaction.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

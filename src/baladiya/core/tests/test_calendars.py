@@ -7,7 +7,6 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
-from django.core.cache import cache
 from django.template import Context, Template
 from django.utils import timezone, translation
 from hijridate import Hijri
@@ -22,15 +21,6 @@ from baladiya.core.calendars import (
 )
 
 DAY = dt.date(2026, 11, 22)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_organisation_cache():  # type: ignore[no-untyped-def]
-    # The organisation is cached; configure_organisation clears it on commit, which
-    # never comes inside a test's rolled-back transaction.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 # --- conversion --------------------------------------------------------------------------

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.core.cache import cache
 
 from baladiya.core import services
 from baladiya.core.models import User
@@ -24,15 +23,6 @@ pytestmark = pytest.mark.django_db
 
 COOKIE = settings.LANGUAGE_COOKIE_NAME
 HTML_TAG = re.compile(r"<html\b[^>]*>")
-
-
-@pytest.fixture(autouse=True)
-def _fresh_organisation_cache():  # type: ignore[no-untyped-def]
-    # The organisation is cached and only forgotten on commit, which never comes in
-    # a rolled-back test transaction.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

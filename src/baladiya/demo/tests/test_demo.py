@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from baladiya.core.models import (
     AuditEntry,
@@ -29,15 +28,6 @@ pytestmark = pytest.mark.django_db
 
 CITIZENS = 20
 ESTABLISHMENTS = 8
-
-
-@pytest.fixture(autouse=True)
-def _fresh_organisation_cache():  # type: ignore[no-untyped-def]
-    # The loader reads the cached organisation to refuse mixing two profiles; the
-    # cache is only cleared on commit, which never comes in a test transaction.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def counts() -> dict[str, int]:

@@ -8,7 +8,6 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 
 from baladiya.core.permissions import AccessDenied
 from baladiya.finance import selectors, services
@@ -18,13 +17,6 @@ from baladiya.finance.services import LineSpec
 pytestmark = pytest.mark.django_db
 
 DAY = dt.date(2026, 3, 15)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():  # type: ignore[no-untyped-def]
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -6,20 +6,12 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from baladiya.core.services import create_branch
 from baladiya.core.tests.factories import PersonFactory
 from baladiya.finance.api import load_demo_ledger
 from baladiya.revenue import services
-
-
-@pytest.fixture(autouse=True)
-def _fresh_cache():  # type: ignore[no-untyped-def]
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
