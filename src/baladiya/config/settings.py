@@ -232,6 +232,8 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="") or None
 CELERY_BEAT_SCHEDULE = {
     "escalate-overdue-cases": {"task": "workflow.escalate_overdue", "schedule": 300.0},
     "retry-deliveries": {"task": "core.retry_deliveries", "schedule": 120.0},
+    "reconcile-online-payments": {"task": "revenue.reconcile_online_payments", "schedule": 600.0},
+    "apply-penalties": {"task": "revenue.apply_penalties", "schedule": 6 * 3600.0},
 }
 
 # --- API ------------------------------------------------------------------
