@@ -444,6 +444,20 @@ def _organisation_country() -> str:
     return org.country
 
 
+def _save_party(party: Party, identifier: str, duplicate: str) -> None:
+    """Validate and save a new party; a concurrent registration of the same
+    identifier (the unique constraint) becomes the same field error as a
+    duplicate found beforehand."""
+    # The English name is optional (``Party.name`` falls back to Arabic); the shared
+    # Bilingual field is required only for the other tables.
+    party.full_clean(exclude=None if party.name_en else ["name_en"])
+    try:
+        with transaction.atomic():
+            party.save()
+    except IntegrityError as exc:
+        raise ValidationError({identifier: [duplicate]}) from exc
+
+
 @transaction.atomic
 def register_person(
     *,
@@ -487,16 +501,7 @@ def register_person(
         address_en=address_en,
         branch=branch,
     )
-    # The English name is optional (``Party.name`` falls back to Arabic); the shared
-    # Bilingual field is required only for the other tables.
-    party.full_clean(exclude=None if party.name_en else ["name_en"])
-    try:
-        with transaction.atomic():
-            party.save()
-    except IntegrityError as exc:
-        raise ValidationError(
-            {"national_id": [_("A person with this ID number is already registered.")]}
-        ) from exc
+    _save_party(party, "national_id", _("A person with this ID number is already registered."))
     record_audit(
         actor=actor if actor and actor.pk else None,
         action="core.party.register",
@@ -554,10 +559,11 @@ def register_establishment(
         address_en=address_en,
         branch=branch,
     )
-    # The English name is optional (``Party.name`` falls back to Arabic); the shared
-    # Bilingual field is required only for the other tables.
-    party.full_clean(exclude=None if party.name_en else ["name_en"])
-    party.save()
+    _save_party(
+        party,
+        "commercial_registration",
+        _("An establishment with this registration number is already registered."),
+    )
     record_audit(
         actor=actor,
         action="core.party.register",
