@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 PROFILE ?= taffouh
 PORT ?= 8000
 
-.PHONY: demo test install install-dev lint format check-migrations check-deploy i18n bench clean
+.PHONY: demo test install install-dev lint format check-migrations check-deploy i18n i18n-app bench clean
 
 ## make demo: create .venv, install Baladiya, load the demo municipality and serve it.
 demo: $(VENV)/.installed
@@ -54,6 +54,13 @@ i18n: $(VENV)/.installed-dev
 	  --settings=baladiya.config.settings -l ar -i "*/tests/*" -i "demo/data/*" --no-obsolete --no-location
 	BALADIYA_ENV=test $(BIN)/baladiya manage i18n_check --compile
 	BALADIYA_ENV=test $(BIN)/baladiya manage i18n_check
+
+## make i18n-app APP=archive: extract one app's messages into its own catalogue
+## (src/baladiya/APP/locale), then check and compile every catalogue.
+i18n-app: $(VENV)/.installed-dev
+	cd src/baladiya/$(APP) && BALADIYA_ENV=test $(abspath $(BIN))/python -m django makemessages \
+	  --settings=baladiya.config.settings -l ar -i "tests/*" --no-obsolete --no-location
+	BALADIYA_ENV=test $(BIN)/baladiya manage i18n_check --compile
 
 clean:
 	rm -rf $(VENV) .data artifacts

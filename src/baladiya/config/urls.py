@@ -4,12 +4,19 @@ from django.urls import include, path
 from django.views.static import serve
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
+from baladiya.archive import rest as archive_rest
 from baladiya.complaint import rest as complaint_rest
 from baladiya.core import rest as core_rest
+from baladiya.correspondence import rest as correspondence_rest
 from baladiya.finance import rest as finance_rest
 from baladiya.gis import rest as gis_rest
+from baladiya.inspection import rest as inspection_rest
+from baladiya.investment import rest as investment_rest
+from baladiya.licensing import rest as licensing_rest
 from baladiya.onestop import rest as onestop_rest
+from baladiya.permits import rest as permits_rest
 from baladiya.revenue import rest as revenue_rest
+from baladiya.utilities import rest as utilities_rest
 from baladiya.workflow import rest as workflow_rest
 
 api_v1 = [
@@ -20,6 +27,13 @@ api_v1 = [
     *finance_rest.urlpatterns,
     *gis_rest.urlpatterns,
     *complaint_rest.urlpatterns,
+    *utilities_rest.urlpatterns,
+    *licensing_rest.urlpatterns,
+    *permits_rest.urlpatterns,
+    *inspection_rest.urlpatterns,
+    *investment_rest.urlpatterns,
+    *archive_rest.urlpatterns,
+    *correspondence_rest.urlpatterns,
 ]
 
 urlpatterns = [
@@ -32,6 +46,13 @@ urlpatterns = [
     path("", include("baladiya.gis.urls")),
     path("", include("baladiya.complaint.urls")),
     path("open311/v2/", include("baladiya.open311.urls")),
+    path("", include("baladiya.utilities.urls")),
+    path("", include("baladiya.licensing.urls")),
+    path("", include("baladiya.permits.urls")),
+    path("", include("baladiya.inspection.urls")),
+    path("", include("baladiya.investment.urls")),
+    path("", include("baladiya.archive.urls")),
+    path("", include("baladiya.correspondence.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -156,6 +156,21 @@ DEFAULT_ROLES: dict[str, tuple[str, str, bool, list[str]]] = {
 }
 
 
+def grant_by_default(role_key: str, *patterns: str) -> None:
+    """Give a standard role more capability patterns (an app calls this in its
+    ``ready()`` for its own capabilities); applies to roles installed afterwards."""
+    name_ar, name_en, staff, capabilities = DEFAULT_ROLES[role_key]
+    added = [p for p in patterns if p not in capabilities]
+    DEFAULT_ROLES[role_key] = (name_ar, name_en, staff, [*capabilities, *added])
+
+
+def define_default_role(
+    key: str, name_ar: str, name_en: str, *, staff: bool, capabilities: Iterable[str]
+) -> None:
+    """Add a standard role of an app's own (kept if another app defined it first)."""
+    DEFAULT_ROLES.setdefault(key, (name_ar, name_en, staff, list(capabilities)))
+
+
 def _assignments(user: User) -> list[Any]:
     cached = getattr(user, "_baladiya_assignments", None)
     if cached is None:

@@ -17,11 +17,18 @@ import yaml
 from django.conf import settings
 from django.db import transaction
 
+from baladiya.archive import api as archive
 from baladiya.complaint import api as complaint
 from baladiya.core import api as core
+from baladiya.correspondence import api as correspondence
 from baladiya.demo import names
 from baladiya.gis import api as gis
+from baladiya.inspection import api as inspection
+from baladiya.investment import api as investment
+from baladiya.licensing import api as licensing
 from baladiya.onestop import api as onestop
+from baladiya.permits import api as permits
+from baladiya.utilities import api as utilities
 from baladiya.workflow import api as workflow
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -226,7 +233,8 @@ class DemoBuilder:
             return "56" + "".join(self.rng.choice("0123456789") for _ in range(7))
         return "2050" + "".join(self.rng.choice("0123456789") for _ in range(6))
 
-    def businesses(self, owners: list[Any]) -> None:
+    def businesses(self, owners: list[Any]) -> list[Any]:
+        found: list[Any] = []
         made = 0
         while made < self.establishments:
             owner = self.rng.choice(owners)
@@ -236,9 +244,11 @@ class DemoBuilder:
             number = self._cr_number()
             (addr_ar, addr_en), phone = self._address(), self._mobile()
             made += 1
-            if core.party_by_commercial_registration(number) is not None:
+            existing = core.party_by_commercial_registration(number)
+            if existing is not None:
+                found.append(existing)
                 continue
-            core.register_establishment(
+            establishment = core.register_establishment(
                 actor=None,
                 commercial_registration=number,
                 name_ar=f"{trade[0]} {family}",
@@ -248,6 +258,8 @@ class DemoBuilder:
                 address_ar=addr_ar,
                 address_en=addr_en,
             )
+            found.append(establishment)
+        return found
 
     # -- logins -----------------------------------------------------------------------
     def staff(self) -> None:
@@ -383,7 +395,7 @@ class DemoBuilder:
                 services=[*onestop.public_services(), *onestop.employee_services()],
             )
             persons = self.people()
-            self.businesses(persons)
+            establishments = self.businesses(persons)
             self.staff()
             self.citizen_logins(persons)
             self.complaints(persons)
@@ -401,6 +413,22 @@ class DemoBuilder:
                 parties=persons[:60],
                 branch=core.branch_by_code(self.profile["branches"][0]["code"]),
             )
+            # The services to people, the archive and the correspondence register.
+            for module in (
+                utilities,
+                licensing,
+                permits,
+                inspection,
+                investment,
+                archive,
+                correspondence,
+            ):
+                module.load_demo(
+                    profile_key=self.key,
+                    country=self.country,
+                    persons=persons,
+                    establishments=establishments,
+                )
         return self.logins
 
 

@@ -13,20 +13,35 @@ from typing import Any
 from django.db import transaction
 
 from baladiya.core.api import User
+from baladiya.revenue.events import DemandReopened, DemandSettled, PaymentReceived
+from baladiya.revenue.models import AmendmentKind, Channel, DemandStatus, Tender
 from baladiya.revenue.selectors import (
     amount_owed,
     calculate_fee,
+    head_by_code,
     open_demands,
+    open_shift_of,
     party_balance,
+    receipt,
+    receipts,
+    shift,
     statement,
 )
 from baladiya.revenue.services import (
     DemandLineSpec,
     RevenueError,
+    add_fee_schedule,
     apply_penalties,
+    approve_amendment,
+    approve_shift,
     cancel_demand,
+    close_shift,
     create_demand,
+    create_revenue_head,
     load_demo_revenue,
+    open_shift,
+    request_amendment,
+    start_online_payment,
     take_payment,
 )
 
@@ -44,17 +59,45 @@ def load_demo(
     return load_demo_revenue(services=services, parties=parties, branch=branch)
 
 
+def demand(pk: int) -> Any:
+    """The demand with this id, or None (for modules that keep a demand id)."""
+    from baladiya.revenue.models import Demand
+
+    return Demand.objects.filter(pk=pk).first()
+
+
 __all__ = [
+    "AmendmentKind",
+    "Channel",
     "DemandLineSpec",
+    "DemandReopened",
+    "DemandSettled",
+    "DemandStatus",
+    "PaymentReceived",
     "RevenueError",
+    "Tender",
+    "add_fee_schedule",
     "amount_owed",
     "apply_penalties",
+    "approve_amendment",
+    "approve_shift",
     "calculate_fee",
     "cancel_demand",
+    "close_shift",
     "create_demand",
+    "create_revenue_head",
+    "demand",
+    "head_by_code",
     "load_demo",
     "open_demands",
+    "open_shift",
+    "open_shift_of",
     "party_balance",
+    "receipt",
+    "receipts",
+    "request_amendment",
+    "shift",
+    "start_online_payment",
     "statement",
     "take_payment",
 ]

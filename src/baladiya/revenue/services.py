@@ -36,7 +36,7 @@ from baladiya.core.api import (
     require,
 )
 from baladiya.finance import api as finance
-from baladiya.revenue import selectors
+from baladiya.revenue import events, selectors
 from baladiya.revenue.gateways import CallbackData, gateway
 from baladiya.revenue.models import (
     Allocation,
@@ -198,7 +198,11 @@ class DemandLineSpec:
     description: str = ""
 
 
+_SETTLED = (DemandStatus.PAID, DemandStatus.WRITTEN_OFF)
+
+
 def _recompute_demand(demand: Demand) -> None:
+    was_settled = demand.status in _SETTLED
     totals = demand.lines.aggregate(t=Sum("amount"), p=Sum("paid"), a=Sum("adjusted"))
     demand.total = totals["t"] or ZERO
     demand.paid = totals["p"] or ZERO
@@ -210,6 +214,26 @@ def _recompute_demand(demand: Demand) -> None:
         else:
             demand.status = DemandStatus.WRITTEN_OFF if demand.adjusted > 0 else DemandStatus.PAID
     demand.save(update_fields=["total", "paid", "adjusted", "status"])
+    settled = demand.status in _SETTLED
+    if settled and not was_settled:
+        events.publish(
+            events.DemandSettled(
+                demand_id=demand.pk,
+                party_id=demand.party_id,
+                source_type=demand.source_type,
+                source_id=demand.source_id,
+                status=demand.status,
+            )
+        )
+    elif was_settled and not settled and demand.status != DemandStatus.CANCELLED:
+        events.publish(
+            events.DemandReopened(
+                demand_id=demand.pk,
+                party_id=demand.party_id,
+                source_type=demand.source_type,
+                source_id=demand.source_id,
+            )
+        )
 
 
 @transaction.atomic
@@ -568,6 +592,16 @@ def take_payment(
             receipt = _issue_receipt(payment)
             payment.journal_entry_id = _post_payment(payment, allocations)
             payment.save(update_fields=["journal_entry_id"])
+            events.publish(
+                events.PaymentReceived(
+                    payment_id=payment.pk,
+                    party_id=party.pk,
+                    receipt_number=receipt.number,
+                    amount=str(amount),
+                    channel=channel,
+                    demand_ids=tuple(sorted(touched)),
+                )
+            )
             record_audit(
                 actor=actor,
                 action="revenue.payment.take",

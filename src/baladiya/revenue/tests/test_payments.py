@@ -208,3 +208,23 @@ def test_a_citizen_cannot_read_another_statement(heads, party, roles) -> None:
     other = CitizenUserFactory()
     with pytest.raises(AccessDenied):
         selectors.statement(user=other, party=party)
+
+
+def test_settling_a_demand_publishes_one_event(
+    heads, cashier, shift, party, django_capture_on_commit_callbacks
+) -> None:
+    from baladiya.core.api import subscribe
+    from baladiya.revenue import events
+
+    seen: list[Any] = []
+    subscribe(events.DemandSettled, seen.append)
+    subscribe(events.PaymentReceived, seen.append)
+    demand = water_demand(party, "50", days=-5)
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(cashier, shift, party, "20", "e1")
+    assert [type(e) for e in seen] == [events.PaymentReceived]
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(cashier, shift, party, "30", "e2")
+    settled = [e for e in seen if isinstance(e, events.DemandSettled)]
+    assert len(settled) == 1 and settled[0].demand_id == demand.pk
+    assert settled[0].status == DemandStatus.PAID

@@ -13,14 +13,19 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 
 def catalogues() -> list[Path]:
+    """The project catalogue and every app's own (``<app>/locale``)."""
+    roots = [Path(root) for root in settings.LOCALE_PATHS]
+    roots += [Path(app.path) / "locale" for app in apps.get_app_configs()]
     found: list[Path] = []
-    for root in settings.LOCALE_PATHS:
-        found += sorted(Path(root).glob("*/LC_MESSAGES/*.po"))
+    for root in dict.fromkeys(r.resolve() for r in roots):
+        if root.is_relative_to(Path(settings.PACKAGE_DIR).resolve()):
+            found += sorted(root.glob("*/LC_MESSAGES/*.po"))
     return found
 
 

@@ -1,0 +1,1 @@
+"""The electronic archive: documents, ingest and OCR, search and confidentiality."""

@@ -1,0 +1,1 @@
+"""The correspondence register: incoming, outgoing and internal letters."""

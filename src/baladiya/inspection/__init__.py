@@ -1,0 +1,1 @@
+"""Inspection visits, violations, fines and objections."""

@@ -1,0 +1,1 @@
+"""Investment opportunities, sealed offers, awards and rent schedules."""

@@ -1,0 +1,1 @@
+"""Shop licences, workers' health certificates and billboard licences."""

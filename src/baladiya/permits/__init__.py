@@ -1,0 +1,1 @@
+"""Building, demolition, restoration, fencing and excavation permits on land parcels."""

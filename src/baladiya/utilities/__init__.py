@@ -1,0 +1,1 @@
+"""Water and electricity: connections, meters, tariffs, readings, billing and vending."""
