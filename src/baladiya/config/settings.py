@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "baladiya.complaint",
     "baladiya.open311",
     "baladiya.utilities",
+    "baladiya.vending",
     "baladiya.licensing",
     "baladiya.permits",
     "baladiya.inspection",

@@ -17,6 +17,7 @@ from baladiya.onestop import rest as onestop_rest
 from baladiya.permits import rest as permits_rest
 from baladiya.revenue import rest as revenue_rest
 from baladiya.utilities import rest as utilities_rest
+from baladiya.vending import rest as vending_rest
 from baladiya.workflow import rest as workflow_rest
 
 api_v1 = [
@@ -28,6 +29,7 @@ api_v1 = [
     *gis_rest.urlpatterns,
     *complaint_rest.urlpatterns,
     *utilities_rest.urlpatterns,
+    *vending_rest.urlpatterns,
     *licensing_rest.urlpatterns,
     *permits_rest.urlpatterns,
     *inspection_rest.urlpatterns,
@@ -47,6 +49,7 @@ urlpatterns = [
     path("", include("baladiya.complaint.urls")),
     path("open311/v2/", include("baladiya.open311.urls")),
     path("", include("baladiya.utilities.urls")),
+    path("", include("baladiya.vending.urls")),
     path("", include("baladiya.licensing.urls")),
     path("", include("baladiya.permits.urls")),
     path("", include("baladiya.inspection.urls")),

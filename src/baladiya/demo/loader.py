@@ -29,6 +29,7 @@ from baladiya.licensing import api as licensing
 from baladiya.onestop import api as onestop
 from baladiya.permits import api as permits
 from baladiya.utilities import api as utilities
+from baladiya.vending import api as vending
 from baladiya.workflow import api as workflow
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
@@ -416,6 +417,7 @@ class DemoBuilder:
             # The services to people, the archive and the correspondence register.
             for module in (
                 utilities,
+                vending,
                 licensing,
                 permits,
                 inspection,

@@ -1,0 +1,1 @@
+"""Prepaid vending: STS tokens sold at charging points and online."""
