@@ -10,7 +10,7 @@ from baladiya.core.events import publish, subscribe
 from baladiya.core.forms import BootstrapMixin
 from baladiya.core.models import Branch, Department, Party, User  # types for other apps' hints
 from baladiya.core.money import Money, MoneyError, format_money, quantize
-from baladiya.core.navigation import NavItem
+from baladiya.core.navigation import NavItem, PortalLink, portal_links, register_portal_link
 from baladiya.core.navigation import register as register_nav_item
 from baladiya.core.notifications import mark_read, notify
 from baladiya.core.pdf import PDFUnavailable, absolute_url, qr_data_uri, render_pdf
@@ -72,6 +72,7 @@ __all__ = [
     "NavItem",
     "PDFUnavailable",
     "Party",
+    "PortalLink",
     "User",
     "absolute_url",
     "assign_role",
@@ -111,6 +112,7 @@ __all__ = [
     "organisation",
     "party_by_commercial_registration",
     "party_by_national_id",
+    "portal_links",
     "publish",
     "qr_data_uri",
     "quantize",
@@ -119,6 +121,7 @@ __all__ = [
     "register_establishment",
     "register_nav_item",
     "register_person",
+    "register_portal_link",
     "render_pdf",
     "require",
     "role_keys",

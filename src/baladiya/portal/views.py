@@ -45,6 +45,7 @@ def account(request: HttpRequest) -> HttpResponse:
             "drafts": onestop.open_drafts(user),
             "documents": workflow.documents_of(user)[:20],
             "notifications": core.notifications_of(user)[:10],
+            "links": core.portal_links(user),
         },
     )
 
