@@ -48,22 +48,29 @@ def next_number(*, key: str) -> int:
     and no number is ever skipped. Concurrent callers queue on the row lock
     (PostgreSQL) or on the database write lock (SQLite, IMMEDIATE transactions).
     """
+    return next_numbers(key=key, count=1)
+
+
+def next_numbers(*, key: str, count: int) -> int:
+    """Reserve ``count`` consecutive values of sequence ``key`` at once (a batch);
+    returns the first. Gap-free like :func:`next_number`, in one round trip."""
+    if count < 1:
+        raise ValueError("count must be at least 1")
     if not connection.in_atomic_block:
         raise RuntimeError("next_number() must be called inside transaction.atomic().")
     q = connection.ops.quote_name
-    # One round trip: increment and read back (PostgreSQL, SQLite ≥ 3.35).
     sql = (
-        f"UPDATE {q(Sequence._meta.db_table)} SET {q('last_value')} = {q('last_value')} + 1 "  # noqa: S608
+        f"UPDATE {q(Sequence._meta.db_table)} SET {q('last_value')} = {q('last_value')} + %s "  # noqa: S608
         f"WHERE {q('key')} = %s RETURNING {q('last_value')}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(sql, [key])
+        cursor.execute(sql, [count, key])
         row = cursor.fetchone()
         if row is None:
             Sequence.objects.bulk_create([Sequence(key=key, last_value=0)], ignore_conflicts=True)
-            cursor.execute(sql, [key])
+            cursor.execute(sql, [count, key])
             row = cursor.fetchone()
-    return int(row[0])
+    return int(row[0]) - count + 1
 
 
 def next_reference(*, prefix: str, year: int, branch_code: str = "", width: int = 6) -> str:

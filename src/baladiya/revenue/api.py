@@ -29,6 +29,7 @@ from baladiya.revenue.selectors import (
 )
 from baladiya.revenue.services import (
     DemandLineSpec,
+    DemandSpec,
     RevenueError,
     add_fee_schedule,
     apply_penalties,
@@ -37,6 +38,7 @@ from baladiya.revenue.services import (
     cancel_demand,
     close_shift,
     create_demand,
+    create_demands,
     create_revenue_head,
     load_demo_revenue,
     open_shift,
@@ -72,6 +74,7 @@ __all__ = [
     "DemandLineSpec",
     "DemandReopened",
     "DemandSettled",
+    "DemandSpec",
     "DemandStatus",
     "PaymentReceived",
     "RevenueError",
@@ -85,6 +88,7 @@ __all__ = [
     "cancel_demand",
     "close_shift",
     "create_demand",
+    "create_demands",
     "create_revenue_head",
     "demand",
     "head_by_code",

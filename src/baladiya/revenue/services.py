@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 from baladiya.core.api import (
     User,
     next_number,
+    next_numbers,
     next_reference,
     organisation,
     quantize,
@@ -315,6 +316,117 @@ def create_demand(
     return demand
 
 
+@dataclass(frozen=True)
+class DemandSpec:
+    """One demand of a batch (see :func:`create_demands`); lines carry amounts."""
+
+    party_id: int
+    lines: Sequence[DemandLineSpec]
+    due_date: dt.date
+    description: str = ""
+    source_type: str = ""
+    source_id: str = ""
+    period_from: dt.date | None = None
+    period_to: dt.date | None = None
+    idempotency_key: str | None = None
+
+
+@transaction.atomic
+def create_demands(
+    *, actor: User | None, specs: Sequence[DemandSpec], audit_label: str = ""
+) -> list[Demand]:
+    """Raise many demands at once (a billing run): the numbers come as one
+    gap-free block, rows go in with a few bulk inserts, and the batch leaves one
+    audit entry naming its first and last number. Every line needs an amount.
+    Specs whose idempotency key was already used are skipped; the demands
+    created are returned in the order of the specs."""
+    if actor is not None:
+        require(actor, "revenue.raise_demand")
+    keys = [s.idempotency_key for s in specs if s.idempotency_key]
+    used: set[str | None] = set()
+    for start in range(0, len(keys), 500):
+        batch = keys[start : start + 500]
+        used.update(
+            Demand.objects.filter(idempotency_key__in=batch).values_list(
+                "idempotency_key", flat=True
+            )
+        )
+    todo = [s for s in specs if not (s.idempotency_key and s.idempotency_key in used)]
+    if not todo:
+        return []
+    codes = {line.head for spec in todo for line in spec.lines}
+    heads = {h.code: h for h in RevenueHead.objects.filter(code__in=codes, is_active=True)}
+    for code in codes - set(heads):
+        raise RevenueError(_("Unknown revenue head %(code)s.") % {"code": code})
+    today = timezone.localdate()
+    first = next_numbers(key=f"demand:{today.year}", count=len(todo))
+    currency = _currency()
+    creator = _system(actor)
+    demands: list[Demand] = []
+    amounts: list[list[tuple[RevenueHead, Decimal, DemandLineSpec]]] = []
+    for offset, spec in enumerate(todo):
+        if not spec.lines:
+            raise RevenueError(_("A demand needs at least one line."))
+        rows = []
+        for line in spec.lines:
+            if line.amount is None:
+                raise RevenueError(_("Every line of a batch demand needs an amount."))
+            amount = _money(line.amount)
+            if amount <= 0:
+                raise RevenueError(_("Every demand line must be a positive amount."))
+            rows.append((heads[line.head], amount, line))
+        amounts.append(rows)
+        demands.append(
+            Demand(
+                number=f"D-{today.year}-{first + offset:07d}",
+                party_id=spec.party_id,
+                source_type=spec.source_type,
+                source_id=str(spec.source_id),
+                description=spec.description[:300],
+                period_from=spec.period_from,
+                period_to=spec.period_to,
+                due_date=spec.due_date,
+                currency=currency,
+                total=sum((a for _h, a, _s in rows), ZERO),
+                idempotency_key=spec.idempotency_key or None,
+                created_by=creator,
+            )
+        )
+    Demand.objects.bulk_create(demands, batch_size=500)
+    if any(d.pk is None for d in demands):  # a backend that cannot return ids
+        numbers = {d.number: d for d in demands}
+        for pk, number in Demand.objects.filter(number__in=list(numbers)).values_list(
+            "pk", "number"
+        ):
+            numbers[number].pk = pk
+    DemandLine.objects.bulk_create(
+        [
+            DemandLine(
+                demand_id=demand.pk,
+                head=head,
+                amount=amount,
+                quantity=line.quantity,
+                description=line.description or head.name_ar,
+            )
+            for demand, rows in zip(demands, amounts, strict=True)
+            for head, amount, line in rows
+        ],
+        batch_size=1000,
+    )
+    record_audit(
+        actor=actor,
+        action="revenue.demand.create_batch",
+        after={
+            "label": audit_label,
+            "count": len(demands),
+            "first": demands[0].number,
+            "last": demands[-1].number,
+            "total": sum((d.total for d in demands), ZERO),
+        },
+    )
+    return demands
+
+
 @transaction.atomic
 def cancel_demand(*, actor: User | None, demand: Demand, reason: str) -> Demand:
     """Cancel a demand nothing has been paid on (paid demands: cancel the receipts first)."""
@@ -413,17 +525,27 @@ def _lines_to_pay(party: Any, demands: Sequence[Demand] | None) -> list[DemandLi
 
 
 def _apportion(
-    lines: list[DemandLine], amount: Decimal, allow_advance: bool
+    lines: list[DemandLine],
+    amount: Decimal,
+    allow_advance: bool,
+    caps: Mapping[int, Decimal] | None = None,
 ) -> tuple[list[tuple[DemandLine, Decimal]], Decimal]:
     """Oldest demand first, then by head priority. Returns the allocations and
     the unapplied remainder; refuses a part payment of a head that does not
-    allow one, and an advance nobody allowed."""
+    allow one, and an advance nobody allowed. ``caps`` (demand id → amount)
+    limits what this payment may put on a demand."""
     remaining = amount
+    cap_left = {pk: _money(cap) for pk, cap in (caps or {}).items()}
     allocations: list[tuple[DemandLine, Decimal]] = []
     for line in lines:
         if remaining <= 0:
             break
         share = min(remaining, line.outstanding)
+        if line.demand_id in cap_left:
+            share = min(share, cap_left[line.demand_id])
+            if share <= 0:
+                continue
+            cap_left[line.demand_id] -= share
         if share < line.outstanding and not line.head.allows_part_payment:
             raise RevenueError(
                 _("“%(head)s” must be paid in full: %(amount)s is due.")
@@ -514,9 +636,12 @@ def take_payment(
     demands: Sequence[Demand] | None = None,
     reference: str = "",
     allow_advance: bool = False,
+    caps: Mapping[int, Decimal] | None = None,
 ) -> Payment:
     """Receive a payment, apportion it over the party's open demand lines (or
-    only ``demands``), issue the receipt and post it to the ledger.
+    only ``demands``, each at most its amount in ``caps`` when given: a prepaid
+    sale recovers only a share of the arrears), issue the receipt and post it
+    to the ledger.
 
     A retry with the same ``idempotency_key`` returns the first payment (the
     unique constraint on the key settles races). Counter payments need the
@@ -560,7 +685,7 @@ def take_payment(
             if existing is not None:
                 return _same_payment(existing, party, amount)
             lines = _lines_to_pay(party, demands)
-            allocations, remainder = _apportion(lines, amount, allow_advance)
+            allocations, remainder = _apportion(lines, amount, allow_advance, caps)
             payment = Payment(
                 party=party,
                 amount=amount,

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, transaction
 
 from baladiya.core.models import Sequence
-from baladiya.core.services import next_number, next_reference
+from baladiya.core.services import next_number, next_numbers, next_reference
 
 
 @pytest.mark.django_db
@@ -16,6 +16,16 @@ def test_numbers_follow_each_other_per_key() -> None:
     with transaction.atomic():
         assert [next_number(key="a") for _ in range(3)] == [1, 2, 3]
         assert next_number(key="b") == 1
+
+
+@pytest.mark.django_db
+def test_a_block_of_numbers_is_reserved_in_one_step() -> None:
+    with transaction.atomic():
+        assert next_numbers(key="batch", count=5) == 1  # 1–5
+        assert next_number(key="batch") == 6
+        assert next_numbers(key="batch", count=3) == 7  # 7–9
+        with pytest.raises(ValueError):
+            next_numbers(key="batch", count=0)
 
 
 @pytest.mark.django_db

@@ -228,3 +228,58 @@ def test_settling_a_demand_publishes_one_event(
     settled = [e for e in seen if isinstance(e, events.DemandSettled)]
     assert len(settled) == 1 and settled[0].demand_id == demand.pk
     assert settled[0].status == DemandStatus.PAID
+
+
+def test_a_batch_of_demands_takes_a_block_of_numbers_and_skips_used_keys(heads, party) -> None:
+    from baladiya.core.models import AuditEntry
+
+    today = timezone.localdate()
+    spec = [
+        services.DemandSpec(
+            party_id=party.pk,
+            lines=[
+                services.DemandLineSpec(head="water", amount=Decimal("10.5"), quantity=Decimal(7)),
+                services.DemandLineSpec(head="shop-licence", amount=Decimal("2")),
+            ],
+            due_date=today,
+            source_type="utilities.bill",
+            source_id=str(n),
+            idempotency_key=f"bill:{n}",
+        )
+        for n in range(3)
+    ]
+    audits = AuditEntry.objects.count()
+    made = services.create_demands(actor=None, specs=spec, audit_label="cycle 2026-10")
+    assert [d.number[-3:] for d in made] == ["001", "002", "003"]
+    assert all(d.total == Decimal("12.5") for d in made)
+    assert made[1].lines.get(head__code="water").quantity == Decimal(7)
+    assert AuditEntry.objects.count() == audits + 1
+    # A rerun of the same batch (a restarted billing run) adds nothing.
+    assert services.create_demands(actor=None, specs=spec) == []
+    with pytest.raises(services.RevenueError):
+        services.create_demands(
+            actor=None,
+            specs=[
+                services.DemandSpec(
+                    party_id=party.pk, lines=[services.DemandLineSpec(head="water")], due_date=today
+                )
+            ],
+        )
+
+
+def test_caps_limit_what_a_payment_puts_on_each_demand(heads, cashier, shift, party) -> None:
+    arrears = water_demand(party, "100", days=-60)
+    sale = water_demand(party, "30", days=0)
+    payment = pay(
+        cashier,
+        shift,
+        party,
+        "55",
+        "cap1",
+        demands=[arrears, sale],
+        caps={arrears.pk: Decimal("25")},
+    )
+    arrears.refresh_from_db()
+    sale.refresh_from_db()
+    assert arrears.paid == Decimal("25") and sale.paid == Decimal("30")
+    assert payment.advance == Decimal("0")
