@@ -14,7 +14,12 @@ from baladiya.workflow.events import (
     CaseOpened,
     CaseTransitioned,
 )
-from baladiya.workflow.registry import applicant_url, register_case_pages, staff_url
+from baladiya.workflow.registry import (
+    applicant_url,
+    register_action_hooks,
+    register_case_pages,
+    staff_url,
+)
 from baladiya.workflow.selectors import (
     active_definition,
     available_actions,
@@ -95,6 +100,7 @@ __all__ = [
     "may_act",
     "open_case",
     "process_spec",
+    "register_action_hooks",
     "register_case_pages",
     "staff_url",
     "take_action",

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from baladiya.core import api as core
 from baladiya.core.api import AccessDenied, Branch, Department, Party, User
-from baladiya.workflow import events
+from baladiya.workflow import events, registry
 from baladiya.workflow.models import (
     APPLICANT,
     Action,
@@ -335,6 +335,8 @@ class Transition:
                 _("You are not allowed to take the action “%(action)s” on this case.")
                 % {"action": action.name}
             )
+        for guard in registry.guards(case.service_key, action.key):
+            guard(self.actor, case, action)
 
     def execute(self) -> Case:
         case, action, now = self.case, self.action, timezone.now()
@@ -368,6 +370,8 @@ class Transition:
             before={"state": from_state.key},
             after={"state": to_state.key},
         )
+        for effect in registry.effects(case.service_key, action.key):
+            effect(self.actor, case, action, self.comment)
         events.publish(
             events.CaseTransitioned(
                 case_id=case.pk,

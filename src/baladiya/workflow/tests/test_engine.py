@@ -271,3 +271,39 @@ def test_the_process_diagram_page(town: dict[str, Any]) -> None:
     assert page.status_code == 200
     html = page.content.decode()
     assert "<svg" in html and "قيد المعالجة" in html and "إعادة فتح البلاغ" in html
+
+
+def test_action_hooks_guard_and_effect_run_inside_the_action(
+    town: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from baladiya.workflow import registry
+
+    monkeypatch.setattr(registry, "_GUARDS", {})
+    monkeypatch.setattr(registry, "_EFFECTS", {})
+    seen: list[tuple[str, str]] = []
+
+    def guard(actor: Any, case: Case, action: Any) -> None:
+        if "blocked" in case.title:
+            raise ValidationError("Not while blocked.")
+
+    def effect(actor: Any, case: Case, action: Any, comment: str) -> None:
+        seen.append((case.reference, comment))
+        if comment == "boom":
+            raise RuntimeError("the effect failed")
+
+    api.register_action_hooks("road-report", "start", guard=guard, effect=effect)
+    api.register_action_hooks("road-report", "start", guard=guard, effect=effect)  # once only
+    blocked = _complaint(town, "road-report", idempotency_key="b")
+    Case.objects.filter(pk=blocked.pk).update(title="blocked road")
+    with pytest.raises(ValidationError):
+        services.take_action(actor=town["clerk"], case_id=blocked.pk, action_key="start")
+    case = _complaint(town, "road-report", idempotency_key="c")
+    with pytest.raises(RuntimeError):  # a failing effect leaves the case where it was
+        services.take_action(
+            actor=town["clerk"], case_id=case.pk, action_key="start", comment="boom"
+        )
+    case.refresh_from_db()
+    assert case.state.key == "new"
+    case = services.take_action(actor=town["clerk"], case_id=case.pk, action_key="start")
+    assert case.state.key == "in-progress"
+    assert seen == [(case.reference, "boom"), (case.reference, "")]
