@@ -8,7 +8,7 @@ class RevenueConfig(AppConfig):
     verbose_name = _("Revenue and collection")
 
     def ready(self) -> None:
-        from baladiya.core.api import NavItem, declare, register_nav_item
+        from baladiya.core.api import NavItem, declare, grant_by_default, register_nav_item
 
         declare(
             ("revenue.collect", _("Take payments at a cashier desk")),
@@ -22,6 +22,23 @@ class RevenueConfig(AppConfig):
             ("revenue.approve_shift", _("Approve cashier shifts with a variance")),
         )
         register_nav_item(NavItem(_("Cashier desk"), "revenue:desk", "revenue.collect", "💵", 40))
+        register_nav_item(
+            NavItem(_("Demands"), "revenue:demands", "revenue.view_statement", "🧾", 42)
+        )
+        # Finance staff follow amendment cases (requested by accountants, decided
+        # by the finance manager) in their inbox.
+        grant_by_default("accountant", "workflow.view_cases")
+        grant_by_default("finance-manager", "workflow.view_cases")
+        from baladiya.revenue import services
+        from baladiya.workflow.api import register_action_hooks
+
+        for action in ("approve", "reject"):
+            register_action_hooks(
+                services.AMENDMENT_PROCESS,
+                action,
+                guard=services.check_amendment_decision,
+                effect=services.decide_amendment,
+            )
         register_nav_item(
             NavItem(
                 _("Revenue approvals"), "revenue:approvals", "revenue.approve_cancellation", "✔", 45

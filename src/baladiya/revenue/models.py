@@ -451,8 +451,13 @@ class Amendment(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=AmendmentKind.choices)
     amount = models.DecimalField(_("amount"), **AMOUNT)
     reason = models.TextField(_("reason"))
-    document = models.FileField(
-        _("supporting document"), upload_to="revenue/amendments/", blank=True
+    case = models.OneToOneField(
+        "workflow.Case",
+        verbose_name=_("approval case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     status = models.CharField(
         _("status"), max_length=10, choices=RequestStatus.choices, default=RequestStatus.PENDING

@@ -12,8 +12,16 @@ from typing import Any
 from django.db.models import Q, QuerySet, Sum
 from django.utils.translation import gettext as _
 
-from baladiya.core.api import User, organisation, quantize, require
+from baladiya.core.api import (
+    User,
+    normalize_arabic,
+    normalize_digits,
+    organisation,
+    quantize,
+    require,
+)
 from baladiya.revenue.models import (
+    Allocation,
     Amendment,
     CancellationRequest,
     CashierShift,
@@ -352,7 +360,43 @@ def pending_cancellations(*, user: User) -> QuerySet[CancellationRequest]:
 def pending_amendments(*, user: User) -> QuerySet[Amendment]:
     require(user, "revenue.approve_amendment")
     return Amendment.objects.filter(status=RequestStatus.PENDING).select_related(
-        "demand__party", "requested_by"
+        "demand__party", "requested_by", "case"
+    )
+
+
+def demands_for_staff(*, user: User, query: str = "", status: str = "") -> QuerySet[Demand]:
+    """Demands a finance clerk looks up: by demand number, or by the party's ID,
+    commercial registration or name (Arabic-normalised); newest first."""
+    require(user, "revenue.view_statement")
+    qs = Demand.objects.select_related("party").order_by("-created_at", "-pk")
+    if status:
+        qs = qs.filter(status=status)
+    text = normalize_digits(query.strip())
+    if text:
+        qs = qs.filter(
+            Q(number__iexact=text)
+            | Q(party__national_id=text)
+            | Q(party__commercial_registration=text)
+            | Q(party__search_text__contains=normalize_arabic(text))
+        )
+    return qs
+
+
+def demand_for_staff(*, user: User, number: str) -> Demand | None:
+    require(user, "revenue.view_statement")
+    return (
+        Demand.objects.select_related("party", "created_by")
+        .prefetch_related("lines__head", "amendments__case", "amendments__requested_by")
+        .filter(number=number)
+        .first()
+    )
+
+
+def demand_payments(demand: Demand) -> QuerySet[Allocation]:
+    return (
+        Allocation.objects.filter(line__demand=demand)
+        .select_related("payment__receipt", "line__head")
+        .order_by("payment__received_at", "pk")
     )
 
 

@@ -18,9 +18,12 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
+import yaml
 from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
@@ -64,6 +67,7 @@ from baladiya.revenue.models import (
     ShiftStatus,
     Tender,
 )
+from baladiya.workflow import api as workflow
 
 ZERO = Decimal("0")
 # Amounts are updated as Python Decimals on rows read under the payer's lock,
@@ -884,7 +888,16 @@ def reject_receipt_cancellation(
     return request
 
 
-# --- Amendments (maker-checker) ---------------------------------------------------
+# --- Amendments (on the workflow engine) ---------------------------------------------
+
+AMENDMENT_PROCESS = "revenue-amendment"
+PROCESSES = Path(__file__).resolve().parent / "data" / "processes"
+
+
+def install_amendment_process() -> None:
+    """Install (or update) the amendment process definition; idempotent."""
+    spec = yaml.safe_load((PROCESSES / f"{AMENDMENT_PROCESS}.yaml").read_text(encoding="utf-8"))
+    workflow.install_definition(actor=None, spec=spec)
 
 
 @transaction.atomic
@@ -895,16 +908,16 @@ def request_amendment(
     kind: str,
     amount: Decimal | int | str,
     reason: str,
-    document: Any = None,
+    documents: Sequence[UploadedFile] = (),
 ) -> Amendment:
-    """Ask to reduce a demand (write-off, settlement, correction) with a reason
-    and optionally a supporting document; another user decides. Separate from
-    :func:`approve_amendment` so the workflow engine can drive it later."""
+    """Ask to reduce a demand (write-off, settlement, correction) with a reason and
+    supporting documents. It opens a case on the amendment process, where the
+    finance manager approves or rejects it (see :func:`decide_amendment`)."""
     require(actor, "revenue.request_amendment")
     if kind not in AmendmentKind.values:
         raise RevenueError(_("Unknown kind of amendment."))
     amount = _money(amount)
-    demand = Demand.objects.select_for_update().get(pk=demand.pk)
+    demand = Demand.objects.select_for_update().select_related("party").get(pk=demand.pk)
     if amount <= 0 or amount > demand.outstanding:
         raise RevenueError(
             _("The amount must be between zero and what is still owed (%(owed)s).")
@@ -912,31 +925,74 @@ def request_amendment(
         )
     if not reason.strip():
         raise RevenueError(_("Give the reason for the amendment."))
-    amendment = Amendment(
+    if workflow.active_definition(AMENDMENT_PROCESS) is None:
+        install_amendment_process()
+    amendment = Amendment.objects.create(
         demand=demand, kind=kind, amount=amount, reason=reason, requested_by=actor
     )
-    if document is not None:
-        amendment.document = document
-    amendment.save()
+    case = workflow.open_case(
+        actor=actor,
+        service_key=AMENDMENT_PROCESS,
+        title=f"{AmendmentKind(kind).label} · {demand.number} · {amount}",
+        data={
+            "demand": demand.number,
+            "party": demand.party.name,
+            "kind": str(AmendmentKind(kind).label),
+            "amount": str(amount),
+            "outstanding": str(demand.outstanding),
+            "reason": reason,
+        },
+        idempotency_key=f"revenue-amendment:{amendment.pk}",
+    )
+    for upload in documents:
+        workflow.add_attachment(actor=actor, case=case, upload=upload, kind="supporting-document")
+    amendment.case = case
+    amendment.save(update_fields=["case"])
     record_audit(
         actor=actor,
         action="revenue.amendment.request",
         obj=demand,
-        after={"kind": kind, "amount": amount, "reason": reason},
+        after={"kind": kind, "amount": amount, "reason": reason, "case": case.reference},
     )
     return amendment
 
 
-@transaction.atomic
-def approve_amendment(*, actor: User, amendment: Amendment) -> Demand:
-    """Apply an amendment: the amount is taken off the demand's lines, newest
-    lines first (penalties before the fees they grew on)."""
+def _amendment_of(case: Any) -> Amendment:
+    return Amendment.objects.select_for_update().get(case_id=case.pk)
+
+
+def check_amendment_decision(actor: User, case: Any, action: Any) -> None:
+    """Guard on the process's decisions: the right capability, never the person
+    who asked, and (to approve) the demand must still owe the amount."""
     require(actor, "revenue.approve_amendment")
-    amendment = _decide(amendment, actor, Amendment)
+    amendment = _amendment_of(case)
+    if amendment.status != RequestStatus.PENDING:
+        raise RevenueError(_("This request was already decided."))
+    if amendment.requested_by_id == actor.pk:
+        raise RevenueError(_("Another user must decide a request you made."))
+    if action.key == "approve" and amendment.amount > amendment.demand.outstanding:
+        raise RevenueError(_("The demand no longer owes that much."))
+
+
+def decide_amendment(actor: User, case: Any, action: Any, comment: str) -> None:
+    """Effect of the process's decisions, in the action's transaction: approval
+    takes the amount off the demand's lines, newest first (penalties before the
+    fees they grew on); nothing is deleted."""
+    amendment = _amendment_of(case)
+    amendment.decided_by = actor
+    amendment.decided_at = timezone.now()
+    if action.key != "approve":
+        amendment.status = RequestStatus.REJECTED
+        amendment.save(update_fields=["status", "decided_by", "decided_at"])
+        record_audit(
+            actor=actor,
+            action="revenue.amendment.reject",
+            obj=amendment.demand,
+            after={"note": comment},
+        )
+        return
     demand = Demand.objects.select_for_update().get(pk=amendment.demand_id)
     PartyModel.objects.select_for_update().get(pk=demand.party_id)
-    if amendment.amount > demand.outstanding:
-        raise RevenueError(_("The demand no longer owes that much."))
     remaining = amendment.amount
     for line in demand.lines.order_by("-pk"):
         if remaining <= 0:
@@ -947,28 +1003,35 @@ def approve_amendment(*, actor: User, amendment: Amendment) -> Demand:
             remaining -= share
     _recompute_demand(demand)
     amendment.status = RequestStatus.APPROVED
-    amendment.decided_by = actor
-    amendment.decided_at = timezone.now()
     amendment.save(update_fields=["status", "decided_by", "decided_at"])
     record_audit(
         actor=actor,
         action="revenue.amendment.approve",
         obj=demand,
-        after={"kind": amendment.kind, "amount": amendment.amount},
+        after={"kind": amendment.kind, "amount": amendment.amount, "note": comment},
     )
-    return demand
 
 
-@transaction.atomic
-def reject_amendment(*, actor: User, amendment: Amendment) -> Amendment:
-    require(actor, "revenue.approve_amendment")
-    amendment = _decide(amendment, actor, Amendment)
-    amendment.status = RequestStatus.REJECTED
-    amendment.decided_by = actor
-    amendment.decided_at = timezone.now()
-    amendment.save(update_fields=["status", "decided_by", "decided_at"])
-    record_audit(actor=actor, action="revenue.amendment.reject", obj=amendment.demand)
-    return amendment
+def approve_amendment(*, actor: User, amendment: Amendment, note: str = "") -> Demand:
+    """Approve through the amendment's case (the process's ``approve`` action)."""
+    workflow.take_action(
+        actor=actor, case_id=_case_id(amendment), action_key="approve", comment=note
+    )
+    return Demand.objects.get(pk=amendment.demand_id)
+
+
+def reject_amendment(*, actor: User, amendment: Amendment, note: str = "") -> Amendment:
+    """Reject through the amendment's case (a reason is required)."""
+    workflow.take_action(
+        actor=actor, case_id=_case_id(amendment), action_key="reject", comment=note
+    )
+    return Amendment.objects.get(pk=amendment.pk)
+
+
+def _case_id(amendment: Amendment) -> int:
+    if amendment.case_id is None:
+        raise RevenueError(_("This amendment has no approval case."))
+    return amendment.case_id
 
 
 # --- Cashier shifts ----------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -26,9 +27,11 @@ from baladiya.revenue.models import (
     AmendmentKind,
     CancellationRequest,
     Demand,
+    DemandStatus,
     ReceiptStatus,
     Tender,
 )
+from baladiya.workflow import api as workflow
 
 
 def _staff(request: HttpRequest, capability: str) -> None:
@@ -303,9 +306,9 @@ def approvals(request: HttpRequest) -> HttpResponse:
             elif kind == "amendment":
                 amendment = selectors.pending_amendments(user=user).get(pk=pk)
                 if decision == "approve":
-                    services.approve_amendment(actor=user, amendment=amendment)
+                    services.approve_amendment(actor=user, amendment=amendment, note=note)
                 else:
-                    services.reject_amendment(actor=user, amendment=amendment)
+                    services.reject_amendment(actor=user, amendment=amendment, note=note)
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         except CancellationRequest.DoesNotExist as exc:
@@ -327,6 +330,81 @@ def approvals(request: HttpRequest) -> HttpResponse:
             "amendment_kinds": AmendmentKind.choices,
         },
     )
+
+
+# --- Demands (finance staff) ---------------------------------------------------------
+
+
+@login_required
+def demands(request: HttpRequest) -> HttpResponse:
+    _staff(request, "revenue.view_statement")
+    query, status = request.GET.get("q", ""), request.GET.get("status", "")
+    found = selectors.demands_for_staff(user=request.user, query=query, status=status)
+    return render(
+        request,
+        "revenue/demands.html",
+        {
+            "page_obj": Paginator(found, 25).get_page(request.GET.get("page")),
+            "query": query,
+            "status": status,
+            "statuses": DemandStatus.choices,
+        },
+    )
+
+
+@login_required
+def demand_detail(request: HttpRequest, number: str) -> HttpResponse:
+    _staff(request, "revenue.view_statement")
+    demand = selectors.demand_for_staff(user=request.user, number=number)
+    if demand is None:
+        raise Http404
+    form = {"kind": "", "amount": "", "reason": ""}
+    errors: list[str] = []
+    if request.method == "POST":
+        form = {k: request.POST.get(k, "") for k in form}
+        amount = _amount(form["amount"])
+        if amount is None:
+            errors.append(_("Enter the amount as a number, for example 12.500."))
+        else:
+            try:
+                amendment = services.request_amendment(
+                    actor=request.user,
+                    demand=demand,
+                    kind=form["kind"],
+                    amount=amount,
+                    reason=form["reason"],
+                    documents=request.FILES.getlist("documents"),
+                )
+            except ValidationError as exc:
+                errors += exc.messages
+            else:
+                messages.success(
+                    request,
+                    _("The amendment was sent for approval as case %(ref)s.")
+                    % {"ref": amendment.case.reference if amendment.case else ""},
+                )
+                return redirect("revenue:demand", number=demand.number)
+    return render(
+        request,
+        "revenue/demand.html",
+        {
+            "demand": demand,
+            "payments": selectors.demand_payments(demand),
+            "amendments": [
+                (a, _staff_case_url(a.case) if a.case else "") for a in demand.amendments.all()
+            ],
+            "kinds": AmendmentKind.choices,
+            "may_amend": core.has_capability(request.user, "revenue.request_amendment")
+            and demand.outstanding > 0,
+            "form": form,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+def _staff_case_url(case: Any) -> str:
+    return workflow.staff_url(case.service_key, case.reference)
 
 
 # --- The citizen's account ----------------------------------------------------------

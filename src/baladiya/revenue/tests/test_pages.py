@@ -187,3 +187,63 @@ def test_api_statement_and_idempotent_bank_payment(
     again = client.post(reverse("api-payments"), body, HTTP_IDEMPOTENCY_KEY="bank-1")
     assert first.status_code == 201 and first.json() == again.json()
     assert Payment.objects.count() == 1
+
+
+def test_an_amendment_runs_as_a_case_with_its_documents(
+    client: Any, heads: Any, make_staff: Any, supervisor: Any, citizen: Any
+) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from baladiya.workflow.models import Case
+
+    accountant = make_staff("accountant", username="accountant")
+    demand = water_demand(citizen.party, "80")
+    client.force_login(accountant)
+    url = reverse("revenue:demand", args=[demand.number])
+    assert (
+        demand.number
+        in client.get(reverse("revenue:demands"), {"q": demand.number}).content.decode()
+    )
+    # A bad amount: refused in the user's words, and what he typed is kept.
+    bad = client.post(url, {"kind": "write-off", "amount": "3,5", "reason": "عسر مالي"})
+    assert bad.status_code == 400 and "عسر مالي" in bad.content.decode()
+    letter = SimpleUploadedFile(
+        "letter.pdf", b"%PDF-1.4\n%\xe2\xe3\n1 0 obj<<>>endobj\n", "application/pdf"
+    )
+    client.post(
+        url, {"kind": "write-off", "amount": "30", "reason": "عسر مالي", "documents": letter}
+    )
+    case = Case.objects.get(service_key="revenue-amendment")
+    assert case.attachments.count() == 1 and case.data["demand"] == demand.number
+    # The finance manager decides on the case page; the demand changes with it.
+    client.force_login(supervisor)
+    assert case.reference in client.get(reverse("revenue:approvals")).content.decode()
+    client.post(
+        reverse("revenue:approvals"),
+        {
+            "kind": "amendment",
+            "pk": str(demand.amendments.get().pk),
+            "decision": "approve",
+        },
+    )
+    demand.refresh_from_db()
+    case.refresh_from_db()
+    assert demand.outstanding == Decimal("50") and case.state.key == "approved"
+    assert selectors.party_balance(citizen.party) == Decimal("50")
+
+
+def test_rejecting_an_amendment_needs_a_reason_and_changes_nothing(
+    heads: Any, make_staff: Any, supervisor: Any, citizen: Any
+) -> None:
+    from django.core.exceptions import ValidationError
+
+    accountant = make_staff("accountant", username="accountant")
+    demand = water_demand(citizen.party, "80")
+    amendment = services.request_amendment(
+        actor=accountant, demand=demand, kind="correction", amount="10", reason="خطأ في القراءة"
+    )
+    with pytest.raises(ValidationError):
+        services.reject_amendment(actor=supervisor, amendment=amendment)
+    amendment = services.reject_amendment(actor=supervisor, amendment=amendment, note="لا يوجد خطأ")
+    demand.refresh_from_db()
+    assert amendment.status == "rejected" and demand.outstanding == Decimal("80")
