@@ -17,7 +17,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -454,11 +454,23 @@ def reopen_period(*, actor: User | None, period: FiscalPeriod, reason: str) -> F
 
 
 def _open_period(date: dt.date) -> FiscalPeriod:
+    """The open period covering ``date``, share-locked until the posting commits.
+
+    On PostgreSQL the row is read ``FOR SHARE``: postings into a period run side by
+    side, while :func:`close_period` (``FOR UPDATE``) waits for them to commit, and
+    a posting that comes during a close waits for it and then sees the period
+    closed. (SQLite runs one writing transaction at a time, so no lock is needed.)
+    """
     period = (
         FiscalPeriod.objects.select_related("year").filter(start__lte=date, end__gte=date).first()
     )
     if period is None:
         raise LedgerError(_("No fiscal period covers %(date)s.") % {"date": date.isoformat()})
+    if connection.vendor == "postgresql":
+        table = connection.ops.quote_name(FiscalPeriod._meta.db_table)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT status FROM {table} WHERE id = %s FOR SHARE", [period.pk])  # noqa: S608
+            period.status = cursor.fetchone()[0]
     if period.status != PeriodStatus.OPEN:
         raise LedgerError(
             _("The period %(period)s is closed; nothing can be posted into it.")
