@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from baladiya.correspondence.demo import load_demo
+from baladiya.correspondence.selectors import LetterFilters, letter_for, register
+from baladiya.correspondence.services import ensure_entity, refer, register_letter
 
-
-def load_demo(
-    *, profile_key: str, country: str, persons: Sequence[Any], establishments: Sequence[Any]
-) -> None:
-    """Demo data for this app (idempotent; called by the demo loader)."""
-
-
-__all__ = ["load_demo"]
+__all__ = [
+    "LetterFilters",
+    "ensure_entity",
+    "letter_for",
+    "load_demo",
+    "refer",
+    "register",
+    "register_letter",
+]

@@ -1,5 +1,15 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from baladiya.correspondence import views
 
 app_name = "correspondence"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("staff/correspondence/", views.register, name="register"),
+    path("staff/correspondence/department/", views.department, name="department"),
+    path("staff/correspondence/new/", views.new, name="new"),
+    path("staff/correspondence/referrals/<str:reference>/", views.referral, name="referral"),
+    path("staff/correspondence/<str:number>/", views.detail, name="detail"),
+    path("staff/correspondence/<str:number>/pdf/", views.slip_pdf, name="pdf"),
+    path("correspondence/verify/<str:token>/", views.verify, name="verify"),
+]
