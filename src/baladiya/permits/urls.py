@@ -1,5 +1,15 @@
-from django.urls import URLPattern, URLResolver
+from django.urls import path
+
+from baladiya.permits import views
 
 app_name = "permits"
 
-urlpatterns: list[URLPattern | URLResolver] = []
+urlpatterns = [
+    path("permits/", views.mine, name="mine"),
+    path("permits/apply/<slug:kind>/", views.apply, name="apply"),
+    path("permits/<str:reference>/", views.detail, name="detail"),
+    path("permits/<str:reference>/pdf/", views.pdf, name="pdf"),
+    path("staff/permits/", views.staff_list, name="staff-list"),
+    path("staff/permits/<str:reference>/", views.staff_detail, name="staff-detail"),
+    path("verify/permit/<str:token>/", views.verify, name="verify"),
+]
