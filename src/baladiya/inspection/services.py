@@ -391,8 +391,8 @@ def record_violation(
     core.notify(
         event_key=f"inspection.violation:{violation.pk}",
         party=party,
-        subject=_("Violation %(number)s"),
-        body=_(
+        subject=gettext_lazy("Violation %(number)s"),
+        body=gettext_lazy(
             "A violation was recorded: %(article)s. Fine: %(fine)s. "
             "You may pay it or object within %(days)s days."
         ),
@@ -726,8 +726,7 @@ def load_demo_data(*, profile_key: str, persons: Any, establishments: Any) -> in
         )
     if citizen is not None and citizen.party is not None:
         key = f"demo-violation-{profile_key}-citizen"
-        violation = Violation.objects.filter(idempotency_key=key).first()
-        if violation is None:
+        if not Violation.objects.filter(idempotency_key=key).exists():
             violation = record_violation(
                 actor=inspector,
                 party=citizen.party,
