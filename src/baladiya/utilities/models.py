@@ -70,6 +70,14 @@ class Connection(models.Model):
         db_index=True,
     )
     case_reference = models.CharField(_("case reference"), max_length=40, blank=True)
+    case = models.ForeignKey(
+        "workflow.Case",
+        verbose_name=_("application case"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
     connected_on = models.DateField(_("connected on"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
 

@@ -4,17 +4,36 @@ user is given."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from baladiya.core.api import Party, organisation
+from baladiya.core.api import (
+    Branch,
+    Party,
+    User,
+    has_capability,
+    normalize_arabic,
+    normalize_digits,
+    organisation,
+    require,
+)
 from baladiya.utilities import pricing
 from baladiya.utilities.models import (
+    Anomaly,
+    AnomalyStatus,
+    BillingCycle,
+    BillingRun,
     Connection,
+    ConnectionBill,
+    ConnectionStatus,
     Meter,
+    Reading,
+    ReadingImport,
     Tariff,
     TariffMode,
     TariffVersion,
@@ -132,3 +151,264 @@ def price_prepaid_units(
     )
     schedule = schedule_of(version, meter_size=connection.meter_size)
     return pricing.prepaid_units(schedule, amount, bought=bought, currency=currency())
+
+
+# --- Connections ----------------------------------------------------------------------
+
+
+def billable_connections(
+    *, cycle: BillingCycle, branch: Branch | None = None, zone: str = ""
+) -> QuerySet[Connection]:
+    """Active connections of the cycle's utility with a fitted postpaid meter."""
+    qs = Connection.objects.filter(
+        utility=cycle.utility,
+        status=ConnectionStatus.ACTIVE,
+        meters__removed_on__isnull=True,
+        meters__is_prepaid=False,
+    )
+    if branch is not None:
+        qs = qs.filter(branch=branch)
+    if zone:
+        qs = qs.filter(zone=zone)
+    return qs
+
+
+def _staff_may_view(user: User, branch: Branch | None = None) -> bool:
+    return bool(user.is_staff and has_capability(user, "utilities.view", branch=branch))
+
+
+def connections(
+    *, user: User, query: str = "", utility: str = "", status: str = "", zone: str = ""
+) -> QuerySet[Connection]:
+    require(user, "utilities.view")
+    qs = Connection.objects.select_related("party", "branch").order_by("number")
+    if query:
+        q = normalize_digits(query).strip()
+        qs = qs.filter(
+            Q(number__icontains=q)
+            | Q(party__search_text__icontains=normalize_arabic(q))
+            | Q(party__national_id=q)
+            | Q(meters__serial=q)
+            | Q(address__icontains=q)
+        ).distinct()
+    if utility:
+        qs = qs.filter(utility=utility)
+    if status:
+        qs = qs.filter(status=status)
+    if zone:
+        qs = qs.filter(zone=zone)
+    return qs
+
+
+def connection_for(*, user: User, pk: int) -> Connection:
+    """A connection its holder or staff allowed to view it may see; anyone
+    else gets ``Connection.DoesNotExist`` (as if it did not exist)."""
+    connection = (
+        Connection.objects.select_related("party", "branch", "parcel").filter(pk=pk).first()
+    )
+    if connection is None:
+        raise Connection.DoesNotExist
+    if _staff_may_view(user, connection.branch):
+        return connection
+    if user.is_authenticated and user.party_id and user.party_id == connection.party_id:
+        return connection
+    raise Connection.DoesNotExist
+
+
+def connections_of(*, user: User) -> QuerySet[Connection]:
+    """The signed-in citizen's own connections."""
+    if not user.is_authenticated or not user.party_id:
+        return Connection.objects.none()
+    return (
+        Connection.objects.filter(party_id=user.party_id)
+        .prefetch_related("meters")
+        .order_by("number")
+    )
+
+
+def fitted_meter(connection: Connection) -> Meter | None:
+    return Meter.objects.filter(connection=connection, removed_on__isnull=True).first()
+
+
+def meter_history(connection: Connection) -> QuerySet[Meter]:
+    return Meter.objects.filter(connection=connection).order_by("-installed_on", "-pk")
+
+
+def readings_of(connection: Connection, *, limit: int = 36) -> list[Reading]:
+    return list(
+        Reading.objects.filter(connection=connection)
+        .select_related("meter", "cycle", "entered_by")
+        .prefetch_related("anomalies")
+        .order_by("-read_on", "-pk")[:limit]
+    )
+
+
+def bills_of(connection: Connection, *, limit: int = 24) -> list[ConnectionBill]:
+    return list(
+        ConnectionBill.objects.filter(connection=connection)
+        .select_related("cycle")
+        .order_by("-cycle__period_from")[:limit]
+    )
+
+
+def bill_for(*, user: User, pk: int) -> ConnectionBill:
+    bill = (
+        ConnectionBill.objects.select_related("cycle", "connection__party", "connection__branch")
+        .filter(pk=pk)
+        .first()
+    )
+    if bill is None:
+        raise ConnectionBill.DoesNotExist
+    connection_for(user=user, pk=bill.connection_id)
+    return bill
+
+
+@dataclass(frozen=True)
+class Point:
+    label: str
+    units: Decimal
+    estimated: bool
+
+
+def consumption_history(connection: Connection, *, cycles: int = 24) -> list[Point]:
+    """Billed consumption of the last ``cycles`` cycles, oldest first."""
+    rows = (
+        ConnectionBill.objects.filter(connection=connection)
+        .order_by("-cycle__period_from")
+        .values_list("cycle__code", "consumption", "estimated")[:cycles]
+    )
+    return [Point(code, units, estimated) for code, units, estimated in reversed(list(rows))]
+
+
+@dataclass(frozen=True)
+class Chart:
+    """An inline SVG bar chart of a consumption history."""
+
+    width: int
+    height: int
+    bars: list[dict[str, object]]
+    maximum: Decimal
+
+
+def chart(points: list[Point], *, width: int = 720, height: int = 200) -> Chart:
+    top = max((p.units for p in points), default=Decimal(0)) or Decimal(1)
+    slot = width / max(len(points), 1)
+    bars = []
+    for i, point in enumerate(points):
+        h = float(point.units / top) * (height - 30)
+        bars.append(
+            {
+                "x": round(i * slot + slot * 0.15, 1),
+                "y": round(height - 20 - h, 1),
+                "w": round(slot * 0.7, 1),
+                "h": round(h, 1),
+                "label": point.label,
+                "units": point.units,
+                "estimated": point.estimated,
+                "tx": round(i * slot + slot / 2, 1),
+            }
+        )
+    return Chart(width=width, height=height, bars=bars, maximum=top)
+
+
+# --- Readings and anomalies -------------------------------------------------------------
+
+
+def open_anomalies(*, user: User, kind: str = "") -> QuerySet[Anomaly]:
+    require(user, "utilities.review_anomalies")
+    qs = Anomaly.objects.filter(status=AnomalyStatus.OPEN).select_related(
+        "reading__meter", "connection__party"
+    )
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs.order_by("created_at", "pk")
+
+
+def anomaly_for(*, user: User, pk: int) -> Anomaly:
+    require(user, "utilities.review_anomalies")
+    return Anomaly.objects.select_related("reading__meter", "connection").get(pk=pk)
+
+
+def anomaly_counts() -> dict[str, int]:
+    rows = (
+        Anomaly.objects.filter(status=AnomalyStatus.OPEN)
+        .values("kind")
+        .annotate(n=Count("pk"))
+        .order_by("kind")
+    )
+    return {row["kind"]: row["n"] for row in rows}
+
+
+def reading_import(*, user: User, pk: int) -> ReadingImport:
+    require(user, "utilities.enter_readings")
+    return ReadingImport.objects.get(pk=pk)
+
+
+# --- Billing ---------------------------------------------------------------------------
+
+
+def cycles(utility: str = "") -> QuerySet[BillingCycle]:
+    qs = BillingCycle.objects.all()
+    return qs.filter(utility=utility) if utility else qs
+
+
+def runs(*, user: User) -> QuerySet[BillingRun]:
+    require(user, "utilities.run_billing")
+    return BillingRun.objects.select_related("cycle", "branch").order_by("-created_at")
+
+
+def run_for(*, user: User, pk: int) -> BillingRun:
+    require(user, "utilities.run_billing")
+    return BillingRun.objects.select_related("cycle", "branch").get(pk=pk)
+
+
+def bills_of_run(run: BillingRun) -> QuerySet[ConnectionBill]:
+    return (
+        ConnectionBill.objects.filter(run=run)
+        .select_related("cycle", "connection__party", "connection__branch")
+        .order_by("connection__number")
+    )
+
+
+# --- Monitoring ------------------------------------------------------------------------
+
+
+def totals_by_zone(cycle: BillingCycle) -> list[dict[str, object]]:
+    return [
+        dict(row)
+        for row in ConnectionBill.objects.filter(cycle=cycle)
+        .values("connection__zone")
+        .annotate(
+            connections=Count("pk"),
+            units=Sum("consumption"),
+            amount=Sum("amount"),
+        )
+        .order_by("connection__zone")
+    ]
+
+
+def top_consumers(cycle: BillingCycle, *, limit: int = 10) -> QuerySet[ConnectionBill]:
+    return (
+        ConnectionBill.objects.filter(cycle=cycle)
+        .select_related("connection__party")
+        .order_by("-consumption")[:limit]
+    )
+
+
+def idle_prepaid_meters(*, days: int, on: dt.date) -> list[Meter]:
+    """Prepaid meters with no purchase in the last ``days`` days (the vending
+    app records purchases; a meter it has never sold to counts from its fitting)."""
+    from baladiya.vending import api as vending
+
+    last = getattr(vending, "last_purchase_dates", None)
+    since = on - dt.timedelta(days=days)
+    meters = list(prepaid_meters().filter(installed_on__lte=since))
+    dates: dict[int, dt.date] = last([m.pk for m in meters]) if last is not None else {}
+    return [m for m in meters if dates.get(m.pk, m.installed_on) <= since]
+
+
+def case_row(case_id: int) -> Any:
+    """A workflow case without a user (event handlers only), reached through
+    the connection's own foreign key."""
+    model = Connection._meta.get_field("case").related_model
+    return model._default_manager.select_related("applicant", "branch").get(pk=case_id)  # type: ignore[union-attr]
