@@ -24,3 +24,6 @@ class FinanceConfig(AppConfig):
         register_nav_item(
             NavItem(_("Fiscal periods"), "finance:periods", "finance.close_period", "📅", 52)
         )
+        register_nav_item(
+            NavItem(_("Journal"), "finance:journal", "finance.view_reports", "📒", 51)
+        )

@@ -70,10 +70,24 @@ def entry(pk: int) -> JournalEntry | None:
     )
 
 
-def entries(*, user: User, status: str = "") -> QuerySet[JournalEntry]:
+def entries(
+    *, user: User, status: str = "", source: str = "", query: str = ""
+) -> QuerySet[JournalEntry]:
     require(user, "finance.view_reports")
-    qs = JournalEntry.objects.select_related("period__year", "created_by").order_by("-pk")
-    return qs.filter(status=status) if status else qs
+    qs = JournalEntry.objects.select_related("period__year", "created_by", "approved_by").order_by(
+        "-pk"
+    )
+    if status:
+        qs = qs.filter(status=status)
+    if source:
+        qs = qs.filter(source=source)
+    if query.strip():
+        qs = qs.filter(Q(number__iexact=query.strip()) | Q(memo__icontains=query.strip()))
+    return qs
+
+
+def postable_accounts() -> QuerySet[Account]:
+    return Account.objects.filter(is_postable=True, is_active=True).order_by("code")
 
 
 def entries_by_source(source: str, source_ref: str) -> QuerySet[JournalEntry]:

@@ -72,3 +72,45 @@ def test_close_and_reopen_a_period_from_the_page(
     )
     period.refresh_from_db()
     assert period.status == "open"
+
+
+def test_manual_journal_pages_prepare_approve_and_reverse(
+    client: Any, posted: None, make_staff: Any
+) -> None:
+    from baladiya.finance.models import AccountBalance, EntryStatus, JournalEntry
+
+    accountant = make_staff("accountant", username="acc")
+    manager = make_staff("finance-manager", username="fm")
+    client.force_login(accountant)
+    assert client.get(reverse("finance:journal")).status_code == 200
+    today = timezone.localdate().isoformat()
+    form = {"date": today, "memo": "قرطاسية", "account-0": "5105", "debit-0": "40"}
+    # Unbalanced, then a comma amount: refused with the reason, every value kept.
+    bad = client.post(reverse("finance:new-entry"), {**form, "account-1": "1103", "credit-1": "30"})
+    assert bad.status_code == 400 and "قرطاسية" in bad.content.decode()
+    bad = client.post(
+        reverse("finance:new-entry"), {**form, "account-1": "1103", "credit-1": "4,0"}
+    )
+    assert bad.status_code == 400 and 'value="4,0"' in bad.content.decode()
+    client.post(reverse("finance:new-entry"), {**form, "account-1": "1103", "credit-1": "40"})
+    entry = JournalEntry.objects.get(memo="قرطاسية")
+    assert entry.status == EntryStatus.PENDING
+    page = client.get(reverse("finance:entry", args=[entry.pk])).content.decode()
+    assert 'value="approve"' not in page  # the preparer cannot approve his own entry
+    client.force_login(manager)
+    client.post(reverse("finance:entry", args=[entry.pk]), {"action": "reject"})
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.PENDING  # rejecting needs a reason
+    client.post(reverse("finance:entry", args=[entry.pk]), {"action": "approve"})
+    entry.refresh_from_db()
+    assert entry.status == EntryStatus.POSTED
+    before = AccountBalance.objects.filter(account__code="5105").first()
+    assert before is not None and before.debit >= Decimal(40)
+    response = client.post(
+        reverse("finance:entry", args=[entry.pk]), {"action": "reverse", "note": "خطأ"}
+    )
+    reversal = JournalEntry.objects.get(reverses=entry)
+    assert response.url == reverse("finance:entry", args=[reversal.pk])
+    # A second click does not post a second reversal.
+    client.post(reverse("finance:entry", args=[entry.pk]), {"action": "reverse", "note": "خطأ"})
+    assert JournalEntry.objects.filter(reverses=entry).count() == 1
