@@ -36,7 +36,7 @@ from baladiya.workflow import api as workflow
 
 LINK_TYPE = "correspondence.letter"
 PROCESS_KEY = "correspondence-referral"
-DOCUMENT_TYPE = "letter"
+DOCUMENT_TYPE = "correspondence"
 NUMBER = re.compile(r"(IN|OUT|INT)-\d{4}-\d{1,6}")
 OPEN_LEVELS = [Classification.PUBLIC, Classification.INTERNAL]
 

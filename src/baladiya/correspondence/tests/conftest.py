@@ -8,6 +8,24 @@ from typing import Any
 import pytest
 
 
+@pytest.fixture(autouse=True)
+def _private_archive(settings: Any, tmp_path: Any) -> None:
+    """Each test's scans and search index in its own folder."""
+    settings.ARCHIVE_SEARCH_DIR = tmp_path / "search"
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def letter_pdf(*paragraphs: str) -> bytes:
+    """A letter as a PDF with an Arabic text layer (no OCR needed)."""
+    from weasyprint import HTML
+
+    body = "".join(f"<p>{p}</p>" for p in paragraphs)
+    html = (
+        f"<html lang='ar' dir='rtl'><body style=\"font-family:'DejaVu Sans'\">{body}</body></html>"
+    )
+    return bytes(HTML(string=html).write_pdf())
+
+
 @pytest.fixture
 def town(org_ps: Any, roles: Any, make_staff: Any) -> dict[str, Any]:
     from baladiya.core.services import create_branch, create_department
