@@ -203,9 +203,10 @@ def _validate(
         errors["letter_date"] = [_("The date of the letter cannot be in the future.")]
     elif letter_date.year < 1900:
         errors["letter_date"] = [_("Check the year of the letter.")]
-    if direction in (Direction.INCOMING, Direction.OUTGOING) and entity is None:
-        field = _("sender") if direction == Direction.INCOMING else _("recipient")
-        errors["entity_name"] = [_("Write the %(who)s of the letter.") % {"who": field}]
+    if direction == Direction.INCOMING and entity is None:
+        errors["entity_name"] = [_("Write who sent the letter.")]
+    if direction == Direction.OUTGOING and entity is None:
+        errors["entity_name"] = [_("Write to whom the letter goes.")]
     if direction in (Direction.OUTGOING, Direction.INTERNAL) and department is None:
         errors["department"] = [_("Choose the department that writes the letter.")]
     if direction == Direction.INTERNAL:
