@@ -326,7 +326,13 @@ def objection_staff(request: HttpRequest, reference: str) -> HttpResponse:
                     objection_id=found.pk,
                     comment=request.POST.get("comment", ""),
                 )
-                messages.success(request, _("Decision approved; the fine was amended."))
+                messages.success(
+                    request,
+                    _(
+                        "Decision endorsed; the fine changes once the finance manager "
+                        "approves the amendment."
+                    ),
+                )
             elif op == "action":
                 workflow.take_action(
                     actor=request.user,
