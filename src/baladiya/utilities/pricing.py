@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, Decimal
 
-from baladiya.core.money import quantize
+from baladiya.core.api import quantize
 
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)

@@ -395,20 +395,8 @@ def top_consumers(cycle: BillingCycle, *, limit: int = 10) -> QuerySet[Connectio
     )
 
 
-def idle_prepaid_meters(*, days: int, on: dt.date) -> list[Meter]:
-    """Prepaid meters with no purchase in the last ``days`` days (the vending
-    app records purchases; a meter it has never sold to counts from its fitting)."""
-    from baladiya.vending import api as vending
-
-    last = getattr(vending, "last_purchase_dates", None)
-    since = on - dt.timedelta(days=days)
-    meters = list(prepaid_meters().filter(installed_on__lte=since))
-    dates: dict[int, dt.date] = last([m.pk for m in meters]) if last is not None else {}
-    return [m for m in meters if dates.get(m.pk, m.installed_on) <= since]
-
-
 def case_row(case_id: int) -> Any:
     """A workflow case without a user (event handlers only), reached through
     the connection's own foreign key."""
     model = Connection._meta.get_field("case").related_model
-    return model._default_manager.select_related("applicant", "branch").get(pk=case_id)  # type: ignore[union-attr]
+    return model._default_manager.select_related("applicant", "branch").get(pk=case_id)

@@ -1095,6 +1095,8 @@ def _bill_chunk(
                         "quantity": str(line.quantity),
                         "rate": str(line.rate) if line.rate is not None else "",
                         "amount": str(line.amount),
+                        "lower": _plain(line.lower),
+                        "upper": _plain(line.upper),
                     }
                     for line in lines
                 ],
@@ -1103,6 +1105,10 @@ def _bill_chunk(
         )
     ConnectionBill.objects.bulk_create(bills)
     return len(bills), skipped
+
+
+def _plain(value: Decimal | None) -> str:
+    return "" if value is None else f"{value.normalize():f}"
 
 
 def _previous_value(reading: Reading | None) -> Decimal | None:

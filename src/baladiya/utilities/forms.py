@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from baladiya.core.api import BootstrapMixin, normalize_digits
+from baladiya.utilities.models import MeterStatus, StsBaseDate, StsKeyGeneration, StsKeyType
+
+
+class DigitsDecimalField(forms.DecimalField):
+    """A number typed with Arabic-Indic or Latin digits."""
+
+    def to_python(self, value: Any) -> Decimal | None:
+        if isinstance(value, str):
+            value = normalize_digits(value).replace("٫", ".").strip()
+        return super().to_python(value)
+
+
+class ReadingForm(BootstrapMixin, forms.Form):
+    serial = forms.CharField(label=_("Meter serial number"), max_length=40)
+    read_on = forms.DateField(
+        label=_("Date of reading"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    status = forms.ChoiceField(label=_("Meter status"), choices=MeterStatus.choices)
+    value = DigitsDecimalField(
+        label=_("Reading"), required=False, min_value=0, max_digits=14, decimal_places=3
+    )
+    note = forms.CharField(label=_("Note"), max_length=300, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["read_on"].initial = timezone.localdate()
+
+
+class ImportForm(BootstrapMixin, forms.Form):
+    file = forms.FileField(
+        label=_("CSV or Excel file"),
+        help_text=_("Columns: serial, date (YYYY-MM-DD), reading, status."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
+    )
+
+
+class StsFieldsMixin(forms.Form):
+    sts_meter_pan = forms.CharField(label=_("Meter PAN (18 digits)"), max_length=18, required=False)
+    sts_supply_group_code = forms.CharField(
+        label=_("Supply group code"), max_length=6, required=False
+    )
+    sts_tariff_index = forms.CharField(label=_("Tariff index"), max_length=2, required=False)
+    sts_key_revision = forms.IntegerField(
+        label=_("Key revision number"), min_value=1, max_value=9, required=False
+    )
+    sts_key_type = forms.TypedChoiceField(
+        label=_("Key type"), choices=StsKeyType.choices, coerce=int, required=False
+    )
+    sts_base_date = forms.TypedChoiceField(
+        label=_("Base date"), choices=StsBaseDate.choices, coerce=int, initial=2014, required=False
+    )
+    sts_key_generation = forms.ChoiceField(
+        label=_("Key generation algorithm"), choices=StsKeyGeneration.choices, required=False
+    )
+
+
+class FitMeterForm(BootstrapMixin, StsFieldsMixin):
+    serial = forms.CharField(label=_("Meter serial number"), max_length=40)
+    installed_on = forms.DateField(
+        label=_("Fitted on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    dial_digits = forms.IntegerField(label=_("Dial digits"), min_value=3, max_value=9, initial=6)
+    initial_read = DigitsDecimalField(
+        label=_("Initial reading"), min_value=0, initial=0, max_digits=14, decimal_places=3
+    )
+    is_prepaid = forms.BooleanField(label=_("Prepaid meter"), required=False)
+
+    field_order = ["serial", "installed_on", "dial_digits", "initial_read", "is_prepaid"]
+
+
+class ReplaceMeterForm(BootstrapMixin, StsFieldsMixin):
+    closing_read = DigitsDecimalField(
+        label=_("Closing reading of the old meter"), min_value=0, max_digits=14, decimal_places=3
+    )
+    closing_status = forms.ChoiceField(
+        label=_("State of the old meter"), choices=MeterStatus.choices
+    )
+    new_serial = forms.CharField(label=_("Serial number of the new meter"), max_length=40)
+    replaced_on = forms.DateField(
+        label=_("Replaced on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    dial_digits = forms.IntegerField(label=_("Dial digits"), min_value=3, max_value=9, initial=6)
+    initial_read = DigitsDecimalField(
+        label=_("Initial reading of the new meter"),
+        min_value=0,
+        initial=0,
+        max_digits=14,
+        decimal_places=3,
+    )
+
+    field_order = [
+        "closing_read",
+        "closing_status",
+        "new_serial",
+        "replaced_on",
+        "dial_digits",
+        "initial_read",
+    ]
+
+
+class RunForm(BootstrapMixin, forms.Form):
+    cycle = forms.TypedChoiceField(label=_("Billing cycle"), coerce=int)
+    branch = forms.CharField(label=_("Branch code"), max_length=20, required=False)
+    zone = forms.CharField(label=_("Zone"), max_length=40, required=False)
+
+    def __init__(self, *args: Any, cycles: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["cycle"].choices = cycles
+
+
+def decimal_or_none(text: str) -> Decimal | None:
+    try:
+        return Decimal(normalize_digits(text).strip())
+    except InvalidOperation:
+        return None
