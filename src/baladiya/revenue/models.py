@@ -6,11 +6,13 @@ reversing journal entry."""
 
 from __future__ import annotations
 
+import secrets
 from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from baladiya.core.models import Bilingual, Branch, Party
@@ -178,6 +180,10 @@ class DemandLine(models.Model):
         return self.amount - self.paid - self.adjusted
 
 
+def _bill_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
 class Bill(models.Model):
     """A statement of demands handed to a party, optionally valid until a date."""
 
@@ -187,6 +193,10 @@ class Bill(models.Model):
     amount = models.DecimalField(_("amount"), **AMOUNT)
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
     expires_on = models.DateField(_("valid until"), null=True, blank=True)
+    token = models.CharField(max_length=40, unique=True, default=_bill_token, editable=False)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("bill")
@@ -194,6 +204,10 @@ class Bill(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_on is not None and self.expires_on < timezone.localdate()
 
 
 class PenaltyRule(models.Model):

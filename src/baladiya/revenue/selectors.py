@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from baladiya.core.api import (
     User,
+    has_capability,
     normalize_arabic,
     normalize_digits,
     organisation,
@@ -23,6 +24,7 @@ from baladiya.core.api import (
 from baladiya.revenue.models import (
     Allocation,
     Amendment,
+    Bill,
     CancellationRequest,
     CashierShift,
     ClearanceCertificate,
@@ -410,3 +412,26 @@ def receipt_numbers(series: str, fiscal_year: str) -> list[int]:
 
 def online_payment(token: str) -> OnlinePayment | None:
     return OnlinePayment.objects.select_related("party").filter(token=token).first()
+
+
+def bill_by_number(number: str) -> Bill | None:
+    return Bill.objects.select_related("party").filter(number=number.strip()).first()
+
+
+def bill_by_token(token: str) -> Bill | None:
+    return Bill.objects.select_related("party").filter(token=token).first()
+
+
+def bill_for_user(*, user: User, pk: int) -> Bill | None:
+    """The bill when ``user`` is its payer or may view statements, else None."""
+    bill = Bill.objects.select_related("party").filter(pk=pk).first()
+    if bill is None:
+        return None
+    if getattr(user, "party_id", None) == bill.party_id:
+        return bill
+    return bill if has_capability(user, "revenue.view_statement") else None
+
+
+def bill_outstanding(bill: Bill) -> Decimal:
+    """What is still owed on the bill's demands now."""
+    return sum((d.outstanding for d in bill.demands.all()), Decimal(0))

@@ -46,6 +46,7 @@ from baladiya.revenue.models import (
     Allocation,
     Amendment,
     AmendmentKind,
+    Bill,
     CancellationRequest,
     CashierShift,
     Channel,
@@ -512,6 +513,56 @@ def apply_penalties(*, actor: User | None, as_of: dt.date | None = None) -> int:
     return added
 
 
+# --- Bills --------------------------------------------------------------------------
+
+BILL_VALID_DAYS = 30
+
+
+@transaction.atomic
+def issue_bill(
+    *,
+    actor: User | None,
+    party: Any,
+    demands: Sequence[Demand] | None = None,
+    valid_days: int | None = BILL_VALID_DAYS,
+) -> Bill:
+    """Hand a party a bill of what it owes now (or of ``demands``), valid for
+    ``valid_days`` (None: no expiry); a bank or a cashier takes it by its number.
+    Staff need ``revenue.view_statement``; a citizen bills only himself."""
+    if actor is not None and getattr(actor, "party_id", None) != party.pk:
+        require(actor, "revenue.view_statement")
+    lines = _lines_to_pay(party, demands)
+    if not lines:
+        raise RevenueError(_("Nothing is owed, so there is nothing to bill."))
+    today = timezone.localdate()
+    bill = Bill.objects.create(
+        number=f"B-{today.year}-{next_number(key=f'bill:{today.year}'):07d}",
+        party=party,
+        amount=sum((line.outstanding for line in lines), ZERO),
+        expires_on=today + dt.timedelta(days=valid_days) if valid_days else None,
+        issued_by=_system(actor),
+    )
+    bill.demands.set({line.demand_id for line in lines})
+    record_audit(
+        actor=actor,
+        action="revenue.bill.issue",
+        obj=bill,
+        after={"party": party.pk, "amount": bill.amount, "expires_on": bill.expires_on},
+    )
+    return bill
+
+
+def _bill_demands(bill: Bill, party: Any) -> list[Demand]:
+    if bill.party_id != party.pk:
+        raise RevenueError(_("This bill is for another payer."))
+    if bill.expires_on is not None and bill.is_expired:
+        raise RevenueError(
+            _("This bill expired on %(date)s; issue a new one.")
+            % {"date": bill.expires_on.isoformat()}
+        )
+    return list(bill.demands.all())
+
+
 # --- Payments and receipts -------------------------------------------------------
 
 
@@ -641,6 +692,7 @@ def take_payment(
     reference: str = "",
     allow_advance: bool = False,
     caps: Mapping[int, Decimal] | None = None,
+    bill: Bill | None = None,
 ) -> Payment:
     """Receive a payment, apportion it over the party's open demand lines (or
     only ``demands``, each at most its amount in ``caps`` when given: a prepaid
@@ -665,6 +717,8 @@ def take_payment(
         raise RevenueError(_("Unknown tender."))
     if channel == Channel.COUNTER and shift is None:
         raise RevenueError(_("Open a cashier shift before taking counter payments."))
+    if bill is not None:
+        demands = _bill_demands(bill, party)
     try:
         with transaction.atomic():
             if shift is not None:

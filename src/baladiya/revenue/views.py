@@ -86,9 +86,15 @@ def desk(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, _("Your shift is open."))
         return redirect("revenue:desk")
-    national_id = request.GET.get("q", "").strip()
-    party = None
-    if national_id:
+    national_id = core.normalize_digits(request.GET.get("q", "").strip())
+    party = bill = None
+    if national_id.upper().startswith("B-"):
+        bill = selectors.bill_by_number(national_id.upper())
+        if bill is None:
+            messages.warning(request, _("No bill has this number."))
+        else:
+            party = bill.party
+    elif national_id:
         party = core.party_by_national_id(national_id) or core.party_by_commercial_registration(
             national_id
         )
@@ -104,6 +110,13 @@ def desk(request: HttpRequest) -> HttpResponse:
     }
     if party is not None:
         context["statement"] = selectors.statement(user=user, party=party)
+    if bill is not None:
+        context["bill"] = bill
+        context["bill_demands"] = {d.pk for d in bill.demands.all()}
+        context["bill_owed"] = selectors.bill_outstanding(bill)
+        context["bill_expired"] = (
+            bill.expires_on is not None and bill.expires_on < timezone.localdate()
+        )
     return render(request, "revenue/desk.html", context)
 
 
@@ -123,6 +136,7 @@ def take_payment(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     demand_ids = [int(d) for d in request.POST.getlist("demand") if d.isdigit()]
     demands = list(Demand.objects.filter(pk__in=demand_ids, party=party)) if demand_ids else None
+    bill = selectors.bill_by_number(request.POST["bill"]) if request.POST.get("bill") else None
     try:
         payment = services.take_payment(
             actor=user,
@@ -134,6 +148,7 @@ def take_payment(request: HttpRequest) -> HttpResponse:
             demands=demands,
             reference=request.POST.get("reference", ""),
             allow_advance=bool(request.POST.get("advance")),
+            bill=bill,
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -198,6 +213,63 @@ def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         language=_language(request),
     )
     return _pdf_response(pdf, f"receipt-{receipt.number}.pdf")
+
+
+@login_required
+@require_POST
+def issue_bill(request: HttpRequest) -> HttpResponse:
+    """A bill of what a payer owes now: staff for any payer (``party`` is his ID
+    or registration number), a citizen for himself."""
+    user = request.user
+    if request.POST.get("party"):
+        _staff(request, "revenue.view_statement")
+        number = request.POST["party"]
+        party = core.party_by_national_id(number) or core.party_by_commercial_registration(number)
+        back = reverse("revenue:desk") + f"?q={number}"
+    else:
+        party = _citizen_party(request)
+        back = reverse("revenue:statement")
+    if party is None:
+        raise Http404
+    try:
+        bill = services.issue_bill(actor=user, party=party)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect(back)
+    return redirect("revenue:bill-pdf", pk=bill.pk)
+
+
+@login_required
+def bill_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    bill = selectors.bill_for_user(user=request.user, pk=pk)
+    if bill is None:
+        raise Http404
+    verify = core.absolute_url(reverse("revenue:verify-bill", args=[bill.token]))
+    pdf = core.render_pdf(
+        "revenue/bill_pdf.html",
+        {
+            "bill": bill,
+            "demands": bill.demands.order_by("due_date", "pk"),
+            "organisation": core.organisation(),
+            "verify_url": verify,
+            "qr": core.qr_data_uri(verify),
+        },
+        language=_language(request),
+    )
+    return _pdf_response(pdf, f"bill-{bill.number}.pdf")
+
+
+def verify_bill(request: HttpRequest, token: str) -> HttpResponse:
+    bill = selectors.bill_by_token(token)
+    return render(
+        request,
+        "revenue/verify_bill.html",
+        {
+            "bill": bill,
+            "owed": selectors.bill_outstanding(bill) if bill else None,
+            "expired": bill is not None and bill.is_expired,
+        },
+    )
 
 
 def _tender_rows(shift: Any, report: Any) -> list[tuple[str, Decimal, Decimal | None]]:

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from baladiya.core.services import assign_role
-from baladiya.core.tests.factories import CitizenUserFactory
+from baladiya.core.tests.factories import CitizenUserFactory, PersonFactory
 from baladiya.revenue import selectors, services
 from baladiya.revenue.gateways import CallbackData, gateway
 from baladiya.revenue.models import OnlinePayment, Payment, Receipt, ShiftStatus
@@ -247,3 +247,62 @@ def test_rejecting_an_amendment_needs_a_reason_and_changes_nothing(
     amendment = services.reject_amendment(actor=supervisor, amendment=amendment, note="لا يوجد خطأ")
     demand.refresh_from_db()
     assert amendment.status == "rejected" and demand.outstanding == Decimal("80")
+
+
+def test_a_bill_is_paid_by_its_number_until_it_expires(
+    client: Any, heads: Any, cashier: Any, hq: Any, citizen: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+    from freezegun import freeze_time
+
+    old = water_demand(citizen.party, "40", days=-30)
+    water_demand(citizen.party, "25")
+    # The citizen prints a bill of what he owes from his account page.
+    client.force_login(citizen)
+    response = client.post(reverse("revenue:issue-bill"))
+    bill = citizen.party.bill_set.get()
+    assert response.url == reverse("revenue:bill-pdf", args=[bill.pk])
+    assert bill.amount == Decimal("65") and bill.number.startswith("B-")
+    assert client.get(response.url)["Content-Type"] == "application/pdf"
+    verify = client.get(reverse("revenue:verify-bill", args=[bill.token])).content.decode()
+    assert bill.number in verify and citizen.party.name not in verify  # no personal data
+    # Another citizen cannot open it.
+    other = CitizenUserFactory()
+    client.force_login(other)
+    assert client.get(reverse("revenue:bill-pdf", args=[bill.pk])).status_code == 404
+    # The cashier finds it by its number and takes exactly its demands.
+    client.force_login(cashier)
+    client.post(reverse("revenue:desk"), {"action": "open", "branch": "HQ", "float": "0"})
+    desk = client.get(reverse("revenue:desk"), {"q": bill.number.lower()}).content.decode()
+    assert f'name="bill" value="{bill.number}"' in desk
+    later = water_demand(citizen.party, "10")
+    with freeze_time(timezone.now() + dt.timedelta(days=31)):
+        expired = client.get(reverse("revenue:desk"), {"q": bill.number}).content.decode()
+        assert 'name="bill"' not in expired
+        with pytest.raises(services.RevenueError):
+            services.take_payment(
+                actor=cashier,
+                party=citizen.party,
+                amount="65",
+                tender="cash",
+                idempotency_key="b-late",
+                shift=selectors.open_shift_of(cashier),
+                bill=bill,
+            )
+    payment = services.take_payment(
+        actor=cashier,
+        party=citizen.party,
+        amount="65",
+        tender="cash",
+        idempotency_key="b-1",
+        shift=selectors.open_shift_of(cashier),
+        bill=bill,
+    )
+    old.refresh_from_db()
+    later.refresh_from_db()
+    assert old.outstanding == 0 and later.outstanding == Decimal("10")
+    assert payment.advance == 0
+    with pytest.raises(services.RevenueError):  # nothing left to bill for someone clear
+        services.issue_bill(actor=None, party=PersonFactory())
