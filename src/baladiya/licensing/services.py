@@ -1,0 +1,1126 @@
+"""Licensing write use-cases: applications for shop and billboard licences on the
+workflow engine, fees raised in revenue, issue once paid, renewal (refused while
+fines or dues are unpaid), transfer with both parties' consent, cancellation on
+closure, workers and their health certificates, reminders and expiry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any
+
+import yaml
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from baladiya.core import api as core
+from baladiya.core.api import AccessDenied, Party, User
+from baladiya.gis import api as gis
+from baladiya.licensing import selectors
+from baladiya.licensing.models import (
+    Activity,
+    Billboard,
+    BillboardStatus,
+    Establishment,
+    HealthCertificate,
+    Licence,
+    LicenceStatus,
+    MedicalResult,
+    SignType,
+    TransferConsent,
+    Worker,
+)
+from baladiya.revenue import api as revenue
+from baladiya.workflow import api as workflow
+
+DATA = Path(__file__).resolve().parent / "data"
+PROCESSES = ("shop-license-new", "shop-license-renew", "billboard-license")
+NEW, RENEW, BILLBOARD = PROCESSES
+SYSTEM_ROLE = "licensing-system"
+SYSTEM_USERNAME = "licensing-system"
+LICENCE_HEAD = "licence-shop"
+BILLBOARD_HEAD = "licence-billboard"
+CERTIFICATE_HEAD = "health-certificate"
+MAX_PHOTO_BYTES = 5 * 1024 * 1024
+
+
+class LicensingError(ValidationError):
+    """A licensing operation refused for a business reason (message translated)."""
+
+
+# --- Set-up: activities, fees, processes ---------------------------------------------
+
+
+def _reference_data() -> dict[str, Any]:
+    return yaml.safe_load((DATA / "activities.yaml").read_text(encoding="utf-8"))
+
+
+def _head(code: str, name_ar: str, name_en: str) -> tuple[Any, bool]:
+    head = revenue.head_by_code(code)
+    if head is not None:
+        return head, False
+    return (
+        revenue.create_revenue_head(
+            actor=None, code=code, name_ar=name_ar, name_en=name_en, account_code="4101"
+        ),
+        True,
+    )
+
+
+@transaction.atomic
+def install(*, actor: User | None) -> dict[str, int]:
+    """The activity classification, the fee heads and schedules and the licensing
+    processes (idempotent: a second run changes nothing)."""
+    if actor is not None:
+        core.require(actor, "licensing.manage")
+    data = _reference_data()
+    start = dt.date(timezone.localdate().year, 1, 1)
+    shop, new_shop = _head(LICENCE_HEAD, "رسوم رخصة مهن وحرف", "Shop licence fee")
+    made = 0
+    for order, row in enumerate(data["activities"]):
+        _activity, created = Activity.objects.update_or_create(
+            code=row["code"],
+            defaults={
+                "name_ar": row["ar"],
+                "name_en": row["en"],
+                "isic": str(row.get("isic", "")),
+                "is_food": bool(row.get("food", False)),
+                "order": order,
+            },
+        )
+        made += int(created)
+        if new_shop or created:
+            revenue.add_fee_schedule(
+                actor=None,
+                head=shop,
+                effective_from=start,
+                method="slabs",
+                slabs=[{"upto": s.get("upto"), "rate": str(s["rate"])} for s in row["slabs"]],
+                minimum=str(row["minimum"]),
+                unit="m2",
+                category=row["code"],
+            )
+    boards, new_boards = _head(BILLBOARD_HEAD, "رسوم ترخيص لوحة إعلانية", "Billboard licence fee")
+    if new_boards:
+        for sign_type, rate in data["billboard_rates"].items():
+            revenue.add_fee_schedule(
+                actor=None,
+                head=boards,
+                effective_from=start,
+                method="per-unit",
+                rate=str(rate),
+                unit="m2",
+                minimum="100",
+                category=sign_type,
+            )
+    certificates, new_certificates = _head(
+        CERTIFICATE_HEAD, "رسوم الشهادة الصحية", "Health certificate fee"
+    )
+    if new_certificates:
+        revenue.add_fee_schedule(
+            actor=None,
+            head=certificates,
+            effective_from=start,
+            method="fixed",
+            rate=str(data["certificate_fee"]),
+        )
+    for key in PROCESSES:
+        spec = yaml.safe_load((DATA / "processes" / f"{key}.yaml").read_text(encoding="utf-8"))
+        workflow.install_definition(actor=None, spec=spec)
+    return {"activities": made}
+
+
+def _system_user() -> User:
+    """The account that moves a case on when revenue reports a fee paid."""
+    user = core.user_by_username(SYSTEM_USERNAME)
+    if user is None:
+        user = core.create_staff_user(
+            actor=None,
+            username=SYSTEM_USERNAME,
+            password="",
+            first_name="النظام",
+            last_name="الرخص",
+        )
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    if not core.has_role(user, SYSTEM_ROLE):
+        try:
+            core.assign_role(actor=None, user=user, role_key=SYSTEM_ROLE)
+        except Exception:  # the role is installed with the default roles
+            core.install_default_roles(actor=None)
+            core.assign_role(actor=None, user=user, role_key=SYSTEM_ROLE)
+        user = core.user_by_username(SYSTEM_USERNAME) or user
+    return user
+
+
+# --- Input helpers ------------------------------------------------------------------
+
+
+def _money_text(amount: Decimal) -> str:
+    org = core.organisation()
+    return core.format_money(amount, org.currency if org is not None else "ILS")
+
+
+def _decimal(value: object, field: str, errors: dict[str, list[str]], *, low: str) -> Decimal:
+    text = core.normalize_digits(str(value or "").strip()).replace("٫", ".")
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        errors[field] = [_("Enter a number.")]
+        return Decimal(0)
+    if not number.is_finite() or number < Decimal(low):
+        errors[field] = [_("Enter a number of at least %(low)s.") % {"low": low}]
+    return number
+
+
+def _coordinates(
+    latitude: object, longitude: object, errors: dict[str, list[str]]
+) -> tuple[Decimal | None, Decimal | None]:
+    if not str(latitude or "").strip() or not str(longitude or "").strip():
+        return None, None
+    try:
+        lat = Decimal(str(latitude)).quantize(Decimal("0.000001"))
+        lon = Decimal(str(longitude)).quantize(Decimal("0.000001"))
+    except InvalidOperation:
+        errors["latitude"] = [_("The location on the map is not valid.")]
+        return None, None
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        errors["latitude"] = [_("The location on the map is not valid.")]
+        return None, None
+    return lat, lon
+
+
+def _parcel_at(lat: Decimal | None, lon: Decimal | None) -> Any:
+    if lat is None or lon is None:
+        return None
+    return gis.parcel_at_point(float(lon), float(lat))
+
+
+def _owner_party(actor: User) -> Party:
+    party = getattr(actor, "party", None)
+    if party is None:
+        raise AccessDenied(_("Your account is not linked to a citizen record."))
+    return party
+
+
+def _own_licence(actor: User, licence_id: int) -> Licence:
+    licence = (
+        Licence.objects.select_for_update(of=("self",))
+        .select_related("establishment__activity", "establishment__party", "holder")
+        .get(pk=licence_id)
+    )
+    if licence.holder_id != getattr(actor, "party_id", None):
+        raise Licence.DoesNotExist
+    return licence
+
+
+# --- New shop licence ---------------------------------------------------------------
+
+
+@transaction.atomic
+def apply_for_licence(
+    *,
+    actor: User,
+    name: str,
+    activity: str,
+    area: object,
+    commercial_registration: str = "",
+    address: str = "",
+    latitude: object = "",
+    longitude: object = "",
+    idempotency_key: str = "",
+) -> Licence:
+    """A business owner applies for the shop licence of a new establishment: the
+    establishment is registered (with its registration number, as a party that
+    fines can be raised on), linked to the parcel under its pin, and a case opens."""
+    owner = _owner_party(actor)
+    if idempotency_key:
+        found = Licence.objects.filter(case__idempotency_key=f"licence:{idempotency_key}").first()
+        if found is not None:
+            return found
+    errors: dict[str, list[str]] = {}
+    name = (name or "").strip()
+    if not name:
+        errors["name"] = [_("Enter the trade name.")]
+    kind = Activity.objects.filter(code=activity).first()
+    if kind is None:
+        errors["activity"] = [_("Choose an activity from the list.")]
+    size = _decimal(area, "area", errors, low="1")
+    lat, lon = _coordinates(latitude, longitude, errors)
+    if lat is None and not (address or "").strip():
+        errors["address"] = [_("Put a pin on the map or describe the address.")]
+    cr = core.normalize_digits((commercial_registration or "").strip())
+    party = None
+    if cr and not errors:
+        party = core.party_by_commercial_registration(cr)
+        if party is not None and party.owner_id not in (None, owner.pk):
+            errors["commercial_registration"] = [
+                _("This registration number belongs to another owner's establishment.")
+            ]
+    if errors:
+        raise LicensingError(errors)
+    assert kind is not None
+    if cr and party is None:
+        try:
+            party = core.register_establishment(
+                actor=None,
+                commercial_registration=cr,
+                name_ar=name,
+                owner=owner,
+                address_ar=address,
+            )
+        except ValidationError as exc:
+            raise LicensingError(exc.message_dict) from exc
+    establishment = Establishment.objects.create(
+        owner=owner,
+        party=party,
+        name=name,
+        commercial_registration=party.commercial_registration if party else "",
+        activity=kind,
+        area=size,
+        address=(address or "").strip()[:300],
+        latitude=lat,
+        longitude=lon,
+        parcel=_parcel_at(lat, lon),
+    )
+    case = workflow.open_case(
+        actor=actor,
+        service_key=NEW,
+        applicant=owner,
+        data={
+            "trade-name": name,
+            "activity": kind.code,
+            "area": str(size),
+            "establishment": establishment.pk,
+        },
+        title=name,
+        idempotency_key=f"licence:{idempotency_key}" if idempotency_key else None,
+    )
+    licence = Licence.objects.create(establishment=establishment, holder=owner, case=case)
+    core.record_audit(
+        actor=actor,
+        action="licensing.licence.apply",
+        obj=licence,
+        after={"establishment": establishment.pk, "case": case.reference},
+    )
+    return licence
+
+
+@transaction.atomic
+def adopt_case(*, case_id: int) -> Licence | None:
+    """A new-licence case opened elsewhere (the one-stop shop's form): register
+    its establishment from the answers and attach a licence application."""
+    if Licence.objects.filter(case_id=case_id).exists():
+        return None
+    case = workflow.case_for(_system_user(), case_id=case_id)
+    if case.applicant is None:
+        return None
+    data = case.data or {}
+    kind = Activity.objects.filter(code=data.get("activity")).first()
+    kind = kind or Activity.objects.filter(code="other").first()
+    if kind is None:
+        return None
+    location = data.get("location") or {}
+    errors: dict[str, list[str]] = {}
+    lat, lon = _coordinates(
+        location.get("lat") if isinstance(location, dict) else "",
+        location.get("lon") if isinstance(location, dict) else "",
+        errors,
+    )
+    area = _decimal(data.get("area", "1"), "area", errors, low="1")
+    establishment = Establishment.objects.create(
+        owner=case.applicant,
+        name=str(data.get("trade-name") or case.title)[:200],
+        activity=kind,
+        area=area if "area" not in errors else Decimal(1),
+        latitude=lat,
+        longitude=lon,
+        parcel=_parcel_at(lat, lon),
+    )
+    licence = Licence.objects.create(establishment=establishment, holder=case.applicant, case=case)
+    core.record_audit(actor=None, action="licensing.licence.adopt", obj=licence)
+    return licence
+
+
+# --- Fees and issue -----------------------------------------------------------------
+
+
+def licence_fee(establishment: Establishment, on: dt.date | None = None) -> Decimal:
+    head = revenue.head_by_code(LICENCE_HEAD)
+    if head is None:
+        raise LicensingError(_("The licence fees are not set up yet."))
+    return revenue.calculate_fee(
+        head=head,
+        on=on or timezone.localdate(),
+        quantity=establishment.area,
+        category=establishment.activity.code,
+    )
+
+
+@transaction.atomic
+def raise_licence_fee(*, case_id: int) -> Licence | None:
+    """The case reached "awaiting payment": raise the year's fee on the holder."""
+    licence = (
+        Licence.objects.select_for_update(of=("self",))
+        .select_related("establishment__activity", "holder", "case")
+        .filter(case_id=case_id)
+        .first()
+    )
+    if licence is None or licence.demand_id is not None:
+        return licence
+    establishment = licence.establishment
+    demand = revenue.create_demand(
+        actor=None,
+        party=licence.holder,
+        lines=[
+            revenue.DemandLineSpec(
+                head=LICENCE_HEAD,
+                quantity=establishment.area,
+                category=establishment.activity.code,
+                description=_("Shop licence: %(name)s") % {"name": establishment.name},
+            )
+        ],
+        due_date=timezone.localdate() + dt.timedelta(days=30),
+        description=_("Shop licence: %(name)s") % {"name": establishment.name},
+        source_type="licensing.licence",
+        source_id=str(licence.pk),
+        idempotency_key=f"licensing:licence:{licence.pk}",
+    )
+    licence.demand_id = demand.pk
+    licence.fee = demand.total
+    licence.status = LicenceStatus.AWAITING_PAYMENT
+    licence.save(update_fields=["demand_id", "fee", "status"])
+    core.notify(
+        event_key=f"licensing.fee:{licence.pk}",
+        party=licence.holder,
+        subject=gettext_lazy("Your licence fee is ready to pay"),
+        body=gettext_lazy(
+            "The application %(ref)s was approved. Pay %(amount)s to have the licence issued."
+        ),
+        params={
+            "ref": licence.case.reference if licence.case else "",
+            "amount": _money_text(demand.total),
+        },
+        link=reverse("licensing:licence", args=[licence.pk]),
+    )
+    return licence
+
+
+def _licence_number(year: int) -> str:
+    return f"LIC-{year}-{core.next_number(key=f'licence:{year}'):06d}"
+
+
+@transaction.atomic
+def issue_licence(*, licence_id: int) -> Licence:
+    """The fee is paid: number the licence, give it a year's validity, close
+    the previous term and move the case to "issued". Idempotent."""
+    licence = (
+        Licence.objects.select_for_update(of=("self",))
+        .select_related("previous", "case", "establishment")
+        .get(pk=licence_id)
+    )
+    if licence.number:
+        return licence
+    today = timezone.localdate()
+    previous = licence.previous
+    start = today
+    if (
+        previous is not None
+        and previous.valid_until is not None
+        and previous.valid_until >= today
+        and previous.status == LicenceStatus.ACTIVE
+    ):
+        start = previous.valid_until + dt.timedelta(days=1)
+    licence.number = _licence_number(today.year)
+    licence.valid_from = start
+    licence.valid_until = _one_year(start)
+    licence.status = LicenceStatus.ACTIVE
+    licence.issued_at = timezone.now()
+    licence.save()
+    if previous is not None and previous.status in (LicenceStatus.ACTIVE, LicenceStatus.EXPIRED):
+        Licence.objects.filter(pk=previous.pk).update(status=LicenceStatus.RENEWED, ended_on=today)
+    core.record_audit(
+        actor=None,
+        action="licensing.licence.issue",
+        obj=licence,
+        after={"number": licence.number, "valid_until": licence.valid_until},
+    )
+    if licence.case is not None and licence.case.closed_at is None:
+        workflow.take_action(actor=_system_user(), case_id=licence.case.pk, action_key="issue")
+    core.notify(
+        event_key=f"licensing.issued:{licence.pk}",
+        party=licence.holder,
+        subject=gettext_lazy("Your licence %(number)s was issued"),
+        body=gettext_lazy(
+            "The licence of %(name)s is valid until %(until)s. Download it from your account."
+        ),
+        params={
+            "number": licence.number,
+            "name": licence.establishment.name,
+            "until": licence.valid_until.isoformat(),
+        },
+        link=reverse("licensing:licence", args=[licence.pk]),
+    )
+    return licence
+
+
+def _one_year(start: dt.date) -> dt.date:
+    try:
+        return start.replace(year=start.year + 1) - dt.timedelta(days=1)
+    except ValueError:  # 29 February
+        return start.replace(year=start.year + 1, day=28)
+
+
+@transaction.atomic
+def close_refused(*, case_id: int) -> None:
+    """The case was rejected: the application record says so."""
+    Licence.objects.filter(case_id=case_id, number__isnull=True).update(
+        status=LicenceStatus.REFUSED
+    )
+    Billboard.objects.filter(case_id=case_id, number__isnull=True).update(
+        status=BillboardStatus.EXPIRED
+    )
+
+
+# --- Renewal -----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Blocker:
+    """Why a renewal is refused: a sentence and where to fix it."""
+
+    message: str
+    url: str = ""
+
+
+def renewal_blockers(licence: Licence) -> list[Blocker]:
+    """What stops the renewal of ``licence``: unpaid fines or dues of the
+    establishment or its owner, and (food activities) workers without a valid
+    health certificate."""
+    establishment = licence.establishment
+    blockers: list[Blocker] = []
+    for party in selectors.payers(establishment):
+        owed = revenue.amount_owed(party)
+        if owed > 0:
+            numbers = ", ".join(d.number for d in revenue.open_demands(user=None, party=party)[:5])
+            blockers.append(
+                Blocker(
+                    _(
+                        "%(party)s owes %(amount)s (%(demands)s). Pay it before the licence "
+                        "can be renewed."
+                    )
+                    % {"party": party.name, "amount": _money_text(owed), "demands": numbers},
+                    reverse("licensing:dues", args=[establishment.pk]),
+                )
+            )
+    if establishment.activity.is_food:
+        missing = selectors.workers_without_certificate(establishment)
+        if missing:
+            blockers.append(
+                Blocker(
+                    _("These workers have no valid health certificate: %(names)s.")
+                    % {"names": "، ".join(w.name for w in missing)},
+                    reverse("licensing:workers", args=[establishment.pk]),
+                )
+            )
+    return blockers
+
+
+@transaction.atomic
+def apply_for_renewal(*, actor: User, licence_id: int) -> Licence:
+    """Ask for the next year of a licence; refused (with what is owed and where
+    to pay it) while fines or dues are unpaid."""
+    licence = _own_licence(actor, licence_id)
+    if licence.status not in (LicenceStatus.ACTIVE, LicenceStatus.EXPIRED):
+        raise LicensingError(_("Only a valid or expired licence can be renewed."))
+    pending = Licence.objects.filter(previous=licence).first()
+    if pending is not None:
+        if pending.status in (LicenceStatus.REFUSED,):
+            Licence.objects.filter(pk=pending.pk).update(previous=None)
+        else:
+            return pending
+    if licence.establishment.closed_on is not None:
+        raise LicensingError(_("The establishment is closed."))
+    blockers = renewal_blockers(licence)
+    if blockers:
+        raise LicensingError([b.message for b in blockers])
+    case = workflow.open_case(
+        actor=actor,
+        service_key=RENEW,
+        applicant=licence.holder,
+        data={"licence-number": licence.number, "establishment": licence.establishment_id},
+        title=licence.establishment.name,
+        idempotency_key=f"licence-renewal:{licence.pk}:{licence.valid_until}",
+    )
+    renewal = Licence.objects.create(
+        establishment=licence.establishment, holder=licence.holder, case=case, previous=licence
+    )
+    core.record_audit(
+        actor=actor,
+        action="licensing.licence.renew",
+        obj=renewal,
+        after={"previous": licence.number, "case": case.reference},
+    )
+    return renewal
+
+
+# --- Transfer and cancellation -----------------------------------------------------
+
+
+@transaction.atomic
+def request_transfer(*, actor: User, licence_id: int, new_owner_id_number: str) -> TransferConsent:
+    """The current owner consents to hand the licence to a new owner; the new
+    owner must consent in turn from his own account."""
+    licence = _own_licence(actor, licence_id)
+    if not licence.is_valid:
+        raise LicensingError(_("Only a valid licence can be transferred."))
+    new_owner = core.party_by_national_id(core.normalize_digits(new_owner_id_number.strip()))
+    if new_owner is None:
+        raise LicensingError({"new_owner": [_("No person is registered with this ID number.")]})
+    if new_owner.pk == licence.holder_id:
+        raise LicensingError({"new_owner": [_("The new owner is already the holder.")]})
+    existing = TransferConsent.objects.filter(licence=licence, completed_at__isnull=True).first()
+    if existing is not None:
+        raise LicensingError(_("A transfer of this licence is already waiting for consent."))
+    try:
+        with transaction.atomic():
+            transfer = TransferConsent.objects.create(
+                licence=licence, new_owner=new_owner, seller_consented_at=timezone.now()
+            )
+    except IntegrityError as exc:
+        raise LicensingError(
+            _("A transfer of this licence is already waiting for consent.")
+        ) from exc
+    core.record_audit(
+        actor=actor,
+        action="licensing.transfer.request",
+        obj=transfer,
+        after={"licence": licence.number, "to": new_owner.pk},
+    )
+    core.notify(
+        event_key=f"licensing.transfer:{transfer.pk}",
+        party=new_owner,
+        subject=gettext_lazy("A licence is being transferred to you"),
+        body=gettext_lazy("Confirm the transfer of licence %(number)s from your account."),
+        params={"number": licence.number},
+        link=reverse("licensing:home"),
+    )
+    return transfer
+
+
+@transaction.atomic
+def consent_to_transfer(*, actor: User, transfer_id: int) -> Licence:
+    """The new owner consents: the establishment changes hands and a new licence
+    term for the rest of the year is issued to him; the old one ends."""
+    transfer = (
+        TransferConsent.objects.select_for_update()
+        .select_related("licence__establishment")
+        .get(pk=transfer_id)
+    )
+    if transfer.new_owner_id != getattr(actor, "party_id", None):
+        raise TransferConsent.DoesNotExist
+    if transfer.completed_at is not None:
+        return Licence.objects.get(previous=transfer.licence)
+    old = transfer.licence
+    if not old.is_valid:
+        raise LicensingError(_("The licence is no longer valid."))
+    now, today = timezone.now(), timezone.localdate()
+    establishment = old.establishment
+    establishment.owner = transfer.new_owner
+    establishment.save(update_fields=["owner"])
+    Licence.objects.filter(pk=old.pk).update(
+        status=LicenceStatus.TRANSFERRED, ended_on=today, end_reason=_("Transferred")
+    )
+    licence = Licence.objects.create(
+        establishment=establishment,
+        holder=transfer.new_owner,
+        previous=old,
+        number=_licence_number(today.year),
+        status=LicenceStatus.ACTIVE,
+        valid_from=today,
+        valid_until=old.valid_until,
+        issued_at=now,
+    )
+    transfer.buyer_consented_at = now
+    transfer.completed_at = now
+    transfer.save(update_fields=["buyer_consented_at", "completed_at"])
+    core.record_audit(
+        actor=actor,
+        action="licensing.transfer.complete",
+        obj=licence,
+        before={"licence": old.number, "holder": old.holder_id},
+        after={"licence": licence.number, "holder": licence.holder_id},
+    )
+    return licence
+
+
+@transaction.atomic
+def cancel_licence(
+    *, actor: User, licence_id: int, closure_date: dt.date, reason: str = ""
+) -> Licence:
+    """The owner closes his establishment: the licence is cancelled from the
+    closure date."""
+    licence = _own_licence(actor, licence_id)
+    if licence.status not in (LicenceStatus.ACTIVE, LicenceStatus.EXPIRED):
+        raise LicensingError(_("Only a valid or expired licence can be cancelled."))
+    if closure_date > timezone.localdate() + dt.timedelta(days=90):
+        raise LicensingError({"closure_date": [_("The closure date is too far ahead.")]})
+    before = licence.status
+    licence.status = LicenceStatus.CANCELLED
+    licence.ended_on = closure_date
+    licence.end_reason = (reason or "").strip()[:300] or _("Closure of the establishment")
+    licence.save(update_fields=["status", "ended_on", "end_reason"])
+    Establishment.objects.filter(pk=licence.establishment_id).update(closed_on=closure_date)
+    core.record_audit(
+        actor=actor,
+        action="licensing.licence.cancel",
+        obj=licence,
+        before={"status": before},
+        after={"status": licence.status, "closed_on": closure_date},
+    )
+    return licence
+
+
+# --- Reminders and expiry ----------------------------------------------------------
+
+
+def remind_and_expire(*, today: dt.date | None = None) -> dict[str, int]:
+    """Remind holders 30 and 7 days before expiry (once each) and expire the
+    licences past their end date. Idempotent."""
+    today = today or timezone.localdate()
+    counts = {"reminded": 0, "expired": 0}
+    for days, flag in ((30, "reminded_30"), (7, "reminded_7")):
+        due = Licence.objects.filter(
+            status=LicenceStatus.ACTIVE,
+            valid_until__lte=today + dt.timedelta(days=days),
+            valid_until__gte=today,
+            **{flag: False},
+        ).select_related("establishment", "holder")
+        for licence in due:
+            with transaction.atomic():
+                if not Licence.objects.filter(pk=licence.pk, **{flag: False}).update(
+                    **{flag: True}
+                ):
+                    continue
+                core.notify(
+                    event_key=f"licensing.reminder-{days}:{licence.pk}",
+                    party=licence.holder,
+                    subject=gettext_lazy("Your licence %(number)s expires on %(until)s"),
+                    body=gettext_lazy(
+                        "Renew the licence of %(name)s before %(until)s to keep trading legally."
+                    ),
+                    params={
+                        "number": licence.number,
+                        "name": licence.establishment.name,
+                        "until": licence.valid_until.isoformat() if licence.valid_until else "",
+                    },
+                    link=reverse("licensing:licence", args=[licence.pk]),
+                )
+                counts["reminded"] += 1
+    expired = list(
+        Licence.objects.filter(status=LicenceStatus.ACTIVE, valid_until__lt=today).values_list(
+            "pk", flat=True
+        )
+    )
+    for pk in expired:
+        with transaction.atomic():
+            if Licence.objects.filter(pk=pk, status=LicenceStatus.ACTIVE).update(
+                status=LicenceStatus.EXPIRED
+            ):
+                core.record_audit(
+                    actor=None,
+                    action="licensing.licence.expire",
+                    obj=Licence.objects.get(pk=pk),
+                    after={"status": LicenceStatus.EXPIRED},
+                )
+                counts["expired"] += 1
+    with transaction.atomic():
+        counts["expired"] += Billboard.objects.filter(
+            status=BillboardStatus.ACTIVE, valid_until__lt=today
+        ).update(status=BillboardStatus.EXPIRED)
+    return counts
+
+
+# --- Workers and health certificates ---------------------------------------------
+
+
+def _own_establishment(actor: User, establishment_id: int) -> Establishment:
+    establishment = Establishment.objects.select_related("activity").get(pk=establishment_id)
+    if establishment.owner_id != getattr(actor, "party_id", None):
+        raise Establishment.DoesNotExist
+    return establishment
+
+
+def _check_photo(photo: UploadedFile | None, errors: dict[str, list[str]]) -> None:
+    if photo is None:
+        return
+    if photo.size and photo.size > MAX_PHOTO_BYTES:
+        errors["photo"] = [_("The photo is larger than 5 MB.")]
+        return
+    photo.seek(0)
+    head = photo.read(12)
+    photo.seek(0)
+    if not head.startswith((b"\xff\xd8\xff", b"\x89PNG\r\n\x1a\n")):
+        errors["photo"] = [_("The photo must be a JPEG or PNG image.")]
+
+
+@transaction.atomic
+def add_worker(
+    *,
+    actor: User,
+    establishment_id: int,
+    name: str,
+    nationality: str,
+    id_number: str,
+    job: str,
+    photo: UploadedFile | None = None,
+) -> Worker:
+    """The owner adds a worker to his establishment's list."""
+    establishment = _own_establishment(actor, establishment_id)
+    errors: dict[str, list[str]] = {}
+    values = {
+        "name": (name or "").strip(),
+        "nationality": (nationality or "").strip(),
+        "id_number": core.normalize_digits((id_number or "").strip()),
+        "job": (job or "").strip(),
+    }
+    for key, value in values.items():
+        if not value:
+            errors[key] = [_("This field is required.")]
+    if values["id_number"] and not values["id_number"].isdigit():
+        errors["id_number"] = [_("The ID or residence number has digits only.")]
+    _check_photo(photo, errors)
+    if (
+        not errors
+        and Worker.objects.filter(
+            establishment=establishment, id_number=values["id_number"]
+        ).exists()
+    ):
+        errors["id_number"] = [_("A worker with this number is already on your list.")]
+    if errors:
+        raise LicensingError(errors)
+    worker = Worker(establishment=establishment, **values)
+    if photo is not None:
+        worker.photo.save(f"{values['id_number']}-{photo.name or 'photo'}", photo, save=False)
+    try:
+        with transaction.atomic():
+            worker.save()
+    except IntegrityError as exc:
+        raise LicensingError(
+            {"id_number": [_("A worker with this number is already on your list.")]}
+        ) from exc
+    core.record_audit(
+        actor=actor,
+        action="licensing.worker.add",
+        obj=worker,
+        after={"establishment": establishment.pk},
+    )
+    return worker
+
+
+@transaction.atomic
+def remove_worker(*, actor: User, worker_id: int) -> Worker:
+    worker = Worker.objects.select_related("establishment").get(pk=worker_id)
+    _own_establishment(actor, worker.establishment_id)
+    if worker.is_active:
+        worker.is_active = False
+        worker.save(update_fields=["is_active"])
+        core.record_audit(actor=actor, action="licensing.worker.remove", obj=worker)
+    return worker
+
+
+@transaction.atomic
+def record_medical_check(
+    *,
+    actor: User,
+    worker_id: int,
+    result: str,
+    checked_on: dt.date | None = None,
+    months: int = 12,
+    note: str = "",
+) -> HealthCertificate:
+    """The health officer records a worker's medical check; a fit result gives a
+    certificate valid ``months`` months, and its fee is raised on the owner."""
+    worker = Worker.objects.select_related("establishment__owner").get(pk=worker_id)
+    core.require(actor, "licensing.record_medical_checks")
+    if result not in MedicalResult.values:
+        raise LicensingError({"result": [_("Choose the result of the medical check.")]})
+    checked_on = checked_on or timezone.localdate()
+    if checked_on > timezone.localdate():
+        raise LicensingError({"checked_on": [_("The check date cannot be in the future.")]})
+    valid_until = _months_later(checked_on, months) if result == MedicalResult.FIT else checked_on
+    year = checked_on.year
+    certificate = HealthCertificate.objects.create(
+        worker=worker,
+        number=f"HC-{year}-{core.next_number(key=f'health-certificate:{year}'):06d}",
+        result=result,
+        checked_on=checked_on,
+        valid_until=valid_until,
+        note=(note or "").strip()[:300],
+    )
+    demand = revenue.create_demand(
+        actor=None,
+        party=worker.establishment.owner,
+        lines=[
+            revenue.DemandLineSpec(
+                head=CERTIFICATE_HEAD,
+                description=_("Health certificate: %(name)s") % {"name": worker.name},
+            )
+        ],
+        due_date=timezone.localdate() + dt.timedelta(days=30),
+        description=_("Health certificate: %(name)s") % {"name": worker.name},
+        source_type="licensing.healthcertificate",
+        source_id=str(certificate.pk),
+        idempotency_key=f"licensing:certificate:{certificate.pk}",
+    )
+    certificate.demand_id = demand.pk
+    certificate.save(update_fields=["demand_id"])
+    core.record_audit(
+        actor=actor,
+        action="licensing.certificate.record",
+        obj=certificate,
+        after={"worker": worker.pk, "result": result, "valid_until": valid_until},
+    )
+    return certificate
+
+
+def _months_later(day: dt.date, months: int) -> dt.date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+# --- Billboards -------------------------------------------------------------------
+
+
+@transaction.atomic
+def apply_for_billboard(
+    *,
+    actor: User,
+    site: str,
+    width: object,
+    height: object,
+    sign_type: str,
+    latitude: object = "",
+    longitude: object = "",
+    establishment_id: int | None = None,
+    idempotency_key: str = "",
+) -> Billboard:
+    owner = _owner_party(actor)
+    key = f"billboard:{idempotency_key}" if idempotency_key else None
+    if key:
+        found = Billboard.objects.filter(case__idempotency_key=key).first()
+        if found is not None:
+            return found
+    errors: dict[str, list[str]] = {}
+    if not (site or "").strip():
+        errors["site"] = [_("Describe the site of the sign.")]
+    w = _decimal(width, "width", errors, low="0.1")
+    h = _decimal(height, "height", errors, low="0.1")
+    if sign_type not in SignType.values:
+        errors["sign_type"] = [_("Choose the type of sign.")]
+    lat, lon = _coordinates(latitude, longitude, errors)
+    establishment = None
+    if establishment_id:
+        establishment = Establishment.objects.filter(pk=establishment_id, owner=owner).first()
+        if establishment is None:
+            errors["establishment"] = [_("Choose one of your establishments.")]
+    if errors:
+        raise LicensingError(errors)
+    case = workflow.open_case(
+        actor=actor,
+        service_key=BILLBOARD,
+        applicant=owner,
+        data={"site": site.strip(), "width": str(w), "height": str(h), "sign-type": sign_type},
+        title=site.strip()[:300],
+        idempotency_key=key,
+    )
+    billboard = Billboard.objects.create(
+        owner=owner,
+        establishment=establishment,
+        site=site.strip()[:300],
+        width=w,
+        height=h,
+        sign_type=sign_type,
+        latitude=lat,
+        longitude=lon,
+        parcel=_parcel_at(lat, lon),
+        case=case,
+    )
+    core.record_audit(
+        actor=actor,
+        action="licensing.billboard.apply",
+        obj=billboard,
+        after={"case": case.reference},
+    )
+    return billboard
+
+
+@transaction.atomic
+def raise_billboard_fee(*, case_id: int) -> Billboard | None:
+    billboard = Billboard.objects.select_for_update().filter(case_id=case_id).first()
+    if billboard is None or billboard.demand_id is not None:
+        return billboard
+    demand = revenue.create_demand(
+        actor=None,
+        party=billboard.owner,
+        lines=[
+            revenue.DemandLineSpec(
+                head=BILLBOARD_HEAD,
+                quantity=billboard.width * billboard.height,
+                category=billboard.sign_type,
+                description=_("Billboard licence: %(site)s") % {"site": billboard.site},
+            )
+        ],
+        due_date=timezone.localdate() + dt.timedelta(days=30),
+        description=_("Billboard licence: %(site)s") % {"site": billboard.site},
+        source_type="licensing.billboard",
+        source_id=str(billboard.pk),
+        idempotency_key=f"licensing:billboard:{billboard.pk}",
+    )
+    billboard.demand_id = demand.pk
+    billboard.status = BillboardStatus.AWAITING_PAYMENT
+    billboard.save(update_fields=["demand_id", "status"])
+    return billboard
+
+
+@transaction.atomic
+def issue_billboard(*, billboard_id: int) -> Billboard:
+    billboard = Billboard.objects.select_for_update().select_related("case").get(pk=billboard_id)
+    if billboard.status == BillboardStatus.ACTIVE:
+        return billboard
+    today = timezone.localdate()
+    start = billboard.next_term_start()
+    if not billboard.number:
+        billboard.number = f"ADV-{today.year}-{core.next_number(key=f'billboard:{today.year}'):06d}"
+    billboard.valid_until = _one_year(start)
+    billboard.status = BillboardStatus.ACTIVE
+    billboard.save(update_fields=["number", "valid_until", "status"])
+    core.record_audit(
+        actor=None,
+        action="licensing.billboard.issue",
+        obj=billboard,
+        after={"number": billboard.number, "valid_until": billboard.valid_until},
+    )
+    if billboard.case is not None and billboard.case.closed_at is None:
+        workflow.take_action(actor=_system_user(), case_id=billboard.case.pk, action_key="issue")
+    return billboard
+
+
+@transaction.atomic
+def renew_billboard(*, actor: User, billboard_id: int) -> Billboard:
+    """Another year for a licensed sign: the fee is raised at once and the
+    licence extended when it is paid."""
+    billboard = Billboard.objects.select_for_update().get(pk=billboard_id)
+    if billboard.owner_id != getattr(actor, "party_id", None):
+        raise Billboard.DoesNotExist
+    if billboard.status not in (BillboardStatus.ACTIVE, BillboardStatus.EXPIRED):
+        raise LicensingError(_("Only a licensed or expired sign can be renewed."))
+    start = billboard.next_term_start()
+    demand = revenue.create_demand(
+        actor=None,
+        party=billboard.owner,
+        lines=[
+            revenue.DemandLineSpec(
+                head=BILLBOARD_HEAD,
+                quantity=billboard.width * billboard.height,
+                category=billboard.sign_type,
+                description=_("Billboard licence: %(site)s") % {"site": billboard.site},
+            )
+        ],
+        due_date=timezone.localdate() + dt.timedelta(days=30),
+        period_from=start,
+        period_to=_one_year(start),
+        description=_("Billboard licence: %(site)s") % {"site": billboard.site},
+        source_type="licensing.billboard-renewal",
+        source_id=str(billboard.pk),
+        idempotency_key=f"licensing:billboard:{billboard.pk}:{start.isoformat()}",
+    )
+    billboard.demand_id = demand.pk
+    billboard.save(update_fields=["demand_id"])
+    core.record_audit(
+        actor=actor, action="licensing.billboard.renew", obj=billboard, after={"from": start}
+    )
+    return billboard
+
+
+@transaction.atomic
+def extend_billboard(*, billboard_id: int) -> Billboard:
+    """A renewal fee was paid: one more year from the end of the current term."""
+    billboard = Billboard.objects.select_for_update().get(pk=billboard_id)
+    start = billboard.next_term_start()
+    billboard.valid_until = _one_year(start)
+    billboard.status = BillboardStatus.ACTIVE
+    billboard.save(update_fields=["valid_until", "status"])
+    core.record_audit(
+        actor=None,
+        action="licensing.billboard.extend",
+        obj=billboard,
+        after={"valid_until": billboard.valid_until},
+    )
+    return billboard
+
+
+@transaction.atomic
+def order_removal(
+    *, actor: User, billboard_id: int, reason: str, remove_by: dt.date | None = None
+) -> Billboard:
+    """An inspector orders a sign removed (unlicensed, dangerous, expired)."""
+    core.require(actor, "licensing.order_removal")
+    billboard = Billboard.objects.select_for_update().get(pk=billboard_id)
+    if not (reason or "").strip():
+        raise LicensingError({"reason": [_("Write the reason for the removal order.")]})
+    if billboard.status == BillboardStatus.REMOVED:
+        raise LicensingError(_("This sign was already removed."))
+    before = billboard.status
+    billboard.status = BillboardStatus.REMOVAL_ORDERED
+    billboard.removal_reason = reason.strip()[:300]
+    billboard.removal_due = remove_by or timezone.localdate() + dt.timedelta(days=14)
+    billboard.save(update_fields=["status", "removal_reason", "removal_due"])
+    core.record_audit(
+        actor=actor,
+        action="licensing.billboard.removal",
+        obj=billboard,
+        before={"status": before},
+        after={"status": billboard.status, "reason": billboard.removal_reason},
+    )
+    core.notify(
+        event_key=f"licensing.removal:{billboard.pk}:{billboard.removal_due}",
+        party=billboard.owner,
+        subject=gettext_lazy("Removal order for your sign"),
+        body=gettext_lazy("Remove the sign at %(site)s by %(date)s. Reason: %(reason)s"),
+        params={
+            "site": billboard.site,
+            "date": billboard.removal_due.isoformat(),
+            "reason": billboard.removal_reason,
+        },
+    )
+    return billboard
+
+
+# --- Reactions to payments ----------------------------------------------------------
+
+
+def settle(*, source_type: str, source_id: str) -> None:
+    """A demand raised here was settled: issue what it paid for."""
+    if not source_id.isdigit():
+        return
+    pk = int(source_id)
+    if source_type == "licensing.licence" and Licence.objects.filter(pk=pk).exists():
+        issue_licence(licence_id=pk)
+    elif source_type == "licensing.billboard" and Billboard.objects.filter(pk=pk).exists():
+        issue_billboard(billboard_id=pk)
+    elif source_type == "licensing.billboard-renewal" and Billboard.objects.filter(pk=pk).exists():
+        extend_billboard(billboard_id=pk)
