@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -47,7 +48,10 @@ def permit_for(user: Any, reference: str) -> Permit:
     found = Permit.objects.filter(Q(case__reference=reference) | Q(number=reference)).first()
     if found is None:
         raise Permit.DoesNotExist
-    case = workflow.case_for(user, case_id=found.case_id)
+    try:
+        case = workflow.case_for(user, case_id=found.case_id)
+    except ObjectDoesNotExist as exc:
+        raise Permit.DoesNotExist from exc
     return _related(Permit.objects.filter(case=case)).get()
 
 

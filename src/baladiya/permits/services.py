@@ -25,6 +25,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from pyproj import Geod
+from shapely.errors import ShapelyError
 from shapely.geometry import LineString, shape
 
 from baladiya.core import api as core
@@ -224,7 +225,7 @@ def parse_route(value: object) -> LineString:
         if isinstance(data, dict) and data.get("type") == "Feature":
             data = data.get("geometry")
         line = shape(data)
-    except (TypeError, ValueError, KeyError, AttributeError) as exc:
+    except (TypeError, ValueError, KeyError, AttributeError, ShapelyError) as exc:
         raise ValidationError({"route": [_("Draw the route of the trench on the map.")]}) from exc
     if not isinstance(line, LineString) or len(line.coords) < 2 or line.length == 0:
         raise ValidationError(

@@ -157,7 +157,8 @@ def describe(breach: dict[str, Any]) -> str:
         "setback-rear": _("Rear setback: %(proposed)s m, at least %(limit)s m required."),
     }
     if rule == "use":
-        values["proposed"] = _use_label(proposed)
+        values["proposed"] = use_label(proposed)
+        values["limit"] = " / ".join(use_label(u) for u in limit.split(", "))
     return messages.get(rule, rule) % values
 
 
@@ -175,10 +176,16 @@ def rule_label(rule: str) -> str:
     }.get(rule, rule)
 
 
-def _use_label(value: str) -> str:
+def use_label(value: str) -> str:
+    """A use as the reader says it (zones also name uses no application offers)."""
     from baladiya.permits.models import Use
 
-    try:
+    if value in Use.values:
         return str(Use(value).label)
-    except ValueError:
-        return value
+    return {
+        "home-office": _("Home office"),
+        "residential-above": _("Homes above shops"),
+        "agriculture": _("Agriculture"),
+        "crafts": _("Crafts"),
+        "heritage": _("Heritage uses"),
+    }.get(value, value)
