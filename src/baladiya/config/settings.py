@@ -138,8 +138,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # test_<database>: runs against different databases never share a test database.
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env.str(
-        "TEST_DATABASE_NAME", default="test_baladiya"
+        "TEST_DATABASE_NAME", default=f"test_{DATABASES['default']['NAME']}"
     )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
