@@ -64,10 +64,12 @@ def _currency() -> str:
 
 
 def _clean_criteria(criteria: list[dict[str, Any]], price_weight: int) -> list[dict[str, Any]]:
-    cleaned = []
+    cleaned: list[dict[str, Any]] = []
+    total = price_weight
     for item in criteria:
         key = str(item.get("key", "")).strip()
         weight = int(item.get("weight", 0))
+        total += weight
         if not key or weight <= 0:
             raise ValidationError({"criteria": [_("Every criterion needs a key and a weight.")]})
         cleaned.append(
@@ -78,7 +80,7 @@ def _clean_criteria(criteria: list[dict[str, Any]], price_weight: int) -> list[d
                 "weight": weight,
             }
         )
-    if price_weight + sum(c["weight"] for c in cleaned) != 100:
+    if total != 100:
         raise ValidationError(
             {"criteria": [_("The price's weight and the criteria's weights must add up to 100.")]}
         )
