@@ -120,6 +120,7 @@ class Letters(APIView):
     parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     @extend_schema(
+        operation_id="correspondence_letters_list",
         parameters=[
             OpenApiParameter("q", str, description="Number, subject or a word of the letter"),
             OpenApiParameter("direction", str, enum=Direction.values),

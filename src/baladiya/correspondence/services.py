@@ -74,8 +74,9 @@ def ensure_entity(
     kind: str = EntityKind.GOVERNMENT,
     party: Party | None = None,
 ) -> Entity:
-    """The correspondent called ``name_ar`` (created the first time)."""
-    if actor is not None:
+    """The correspondent called ``name_ar`` (created the first time) for the
+    registry or a department writing its own letters."""
+    if actor is not None and not core.has_capability(actor, "correspondence.write"):
         core.require(actor, "correspondence.register")
     name_ar = " ".join((name_ar or "").split())
     if len(name_ar) < 2:

@@ -366,3 +366,36 @@ def test_rest_register_and_refer(client: Any, town: dict[str, Any]) -> None:
     assert bad.status_code == 400
     client.force_login(town["hlt_head"])
     assert client.get(f"/api/v1/correspondence/letters/{number}/").status_code == 404
+
+
+def test_department_head_replies_from_the_referral(client: Any, town: dict[str, Any]) -> None:
+    letter = _incoming(town)
+    referral = services.refer(
+        actor=town["archivist"],
+        letter_id=letter.pk,
+        department=town["ENG"],
+        due_date=timezone.localdate() + dt.timedelta(days=3),
+    )
+    client.force_login(town["eng_head"])
+    page = client.get(reverse("correspondence:referral", args=[referral.case.reference]))
+    assert page.status_code == 200
+    form = client.get(reverse("correspondence:new"), {"reply_to": letter.number})
+    assert form.context["form"].initial["in_reply_to"] == letter.number
+    response = client.post(
+        reverse("correspondence:new"),
+        {
+            "direction": "outgoing",
+            "letter_date": timezone.localdate().isoformat(),
+            "entity_name": letter.entity.name_ar,
+            "subject": "رد: طلب صيانة طريق",
+            "classification": "internal",
+            "priority": "normal",
+            "department": town["ENG"].pk,
+            "in_reply_to": letter.number,
+            "idempotency_key": "reply-1",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    referral.refresh_from_db()
+    assert referral.case.state.key == "answered"
+    assert referral.reply is not None and referral.reply.in_reply_to == letter
