@@ -11,6 +11,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from baladiya.core.models import Party
 from baladiya.workflow.models import Case
@@ -148,8 +149,8 @@ class Stage(models.TextChoices):
 
 
 class InspectionResult(models.TextChoices):
-    PASSED = "passed", _("Passed")
-    FAILED = "failed", _("Failed")
+    PASSED = "passed", pgettext_lazy("inspection result", "Passed")
+    FAILED = "failed", pgettext_lazy("inspection result", "Failed")
 
 
 class SiteInspection(models.Model):

@@ -55,6 +55,16 @@ class Check:
     def message(self) -> str:
         return describe(self.as_dict())
 
+    @property
+    def shown_limit(self) -> str:
+        if self.rule == "use":
+            return " / ".join(use_label(u) for u in self.limit.split(", "))
+        return self.limit
+
+    @property
+    def shown_proposed(self) -> str:
+        return use_label(self.proposed) if self.rule == "use" and self.proposed else self.proposed
+
 
 def _text(value: object) -> str:
     if value is None:

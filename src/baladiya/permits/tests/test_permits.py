@@ -307,7 +307,8 @@ def test_the_deposit_is_refunded_only_after_a_passed_reinstatement(
 
 def test_the_deposit_amount_is_exact(town) -> None:
     permit = excavation(town, route=None, trench_length_m="94.80")
-    assert services.raise_fees(permit_id=permit.pk).total == Decimal("5688.00")  # 94.80 m × (10 + 50)
+    # 94.80 m × (10 + 50)
+    assert services.raise_fees(permit_id=permit.pk).total == Decimal("5688.00")
 
 
 # --- The PDF, its verification page and access -----------------------------------------
