@@ -55,6 +55,6 @@ class CorrespondenceConfig(AppConfig):
             staff="correspondence:referral",
             applicant="correspondence:referral",
         )
-        from baladiya.correspondence import handlers
+        from baladiya.correspondence import handlers, tasks  # noqa: F401 - registers the jobs
 
         handlers.register()

@@ -198,6 +198,7 @@ class Referral(models.Model):
         related_name="+",
     )
     referred_at = models.DateTimeField(_("referred"))
+    reminded_on = models.DateField(_("last reminder"), null=True, blank=True, editable=False)
     reply = models.ForeignKey(
         Letter,
         verbose_name=_("reply"),

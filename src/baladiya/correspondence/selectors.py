@@ -262,3 +262,18 @@ def with_referrals(qs: QuerySet[Letter]) -> QuerySet[Letter]:
 
 def is_overdue(referral: Referral, today: dt.date | None = None) -> bool:
     return referral.case.closed_at is None and referral.due_date < (today or timezone.localdate())
+
+
+def overdue_referrals(today: dt.date | None = None) -> QuerySet[Referral]:
+    return Referral.objects.filter(
+        case__closed_at__isnull=True, due_date__lt=today or timezone.localdate()
+    ).order_by("due_date", "pk")
+
+
+def heads_of(department: Any) -> list[Any]:
+    """The heads whose scope covers ``department``."""
+    return [
+        user
+        for user in core.users_with_roles({"department-head"})
+        if core.has_role(user, "department-head", department=department)
+    ]

@@ -14,8 +14,10 @@ import yaml
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from baladiya.archive import api as archive
 from baladiya.core import api as core
@@ -457,3 +459,52 @@ def sync_status(*, letter_id: int) -> Letter:
             after={"status": status},
         )
     return letter
+
+
+def remind_overdue(*, today: dt.date | None = None, limit: int = 500) -> int:
+    """Remind the heads of the departments whose referrals are past their due
+    date (once a day per referral; safe to run again)."""
+    today = today or timezone.localdate()
+    ids = list(
+        selectors.overdue_referrals(today)
+        .exclude(reminded_on=today)
+        .values_list("pk", flat=True)[:limit]
+    )
+    done = 0
+    for referral_id in ids:
+        with transaction.atomic():
+            referral = (
+                Referral.objects.select_for_update(of=("self",))
+                .select_related("letter", "department", "case")
+                .get(pk=referral_id)
+            )
+            if referral.reminded_on == today or referral.case.closed_at is not None:
+                continue
+            link = reverse("correspondence:referral", args=[referral.case.reference])
+            for head in selectors.heads_of(referral.department):
+                core.notify(
+                    event_key=f"correspondence.overdue:{referral.pk}:{head.pk}:{today}",
+                    user=head,
+                    subject=gettext_lazy("Overdue letter %(number)s"),
+                    body=gettext_lazy(
+                        "The letter %(number)s (“%(subject)s”) referred to your department "
+                        "was due on %(due)s and is still open."
+                    ),
+                    params={
+                        "number": referral.letter.number,
+                        "subject": referral.letter.subject,
+                        "due": referral.due_date.isoformat(),
+                    },
+                    link=link,
+                    sms_text=False,
+                )
+            referral.reminded_on = today
+            referral.save(update_fields=["reminded_on"])
+            core.record_audit(
+                actor=None,
+                action="correspondence.referral.remind",
+                obj=referral,
+                after={"due_date": referral.due_date.isoformat()},
+            )
+            done += 1
+    return done

@@ -399,3 +399,24 @@ def test_department_head_replies_from_the_referral(client: Any, town: dict[str, 
     referral.refresh_from_db()
     assert referral.case.state.key == "answered"
     assert referral.reply is not None and referral.reply.in_reply_to == letter
+
+
+def test_overdue_referrals_remind_the_head_once_a_day(town: dict[str, Any]) -> None:
+    from baladiya.core.models import Notification
+
+    letter = _incoming(town)
+    services.refer(
+        actor=town["archivist"],
+        letter_id=letter.pk,
+        department=town["ENG"],
+        due_date=timezone.localdate(),
+    )
+    assert services.remind_overdue() == 0  # due today: not late yet
+    later = timezone.localdate() + dt.timedelta(days=2)
+    assert services.remind_overdue(today=later) == 1
+    assert services.remind_overdue(today=later) == 0
+    notes = Notification.objects.filter(recipient=town["eng_head"])
+    assert notes.count() == 1
+    assert letter.number in notes.get().subject
+    assert not Notification.objects.filter(recipient=town["hlt_head"]).exists()
+    assert services.remind_overdue(today=later + dt.timedelta(days=1)) == 1
