@@ -9,6 +9,7 @@ thumbnail and a preview of the first page.
 from __future__ import annotations
 
 import io
+import re
 import shutil
 import tempfile
 import zipfile
@@ -32,7 +33,7 @@ IMAGES = {JPEG, PNG, TIFF}
 ACCEPTED = {PDF, DOCX, XLSX, TEXT, *IMAGES}
 THUMBNAIL_PX = 240
 PREVIEW_PX = 1100
-MIN_TEXT_CHARS = 20  # fewer real characters on the pages: a scan, not a text layer
+MIN_PAGE_CHARS = 3  # fewer letters or digits on a page: a scanned page, not a text layer
 
 
 class IngestError(Exception):
@@ -112,7 +113,7 @@ def _png(image: object, size: int) -> bytes:
     copy = image.convert("RGB")
     copy.thumbnail((size, size * 2))
     out = io.BytesIO()
-    copy.save(out, format="PNG", optimize=True)
+    copy.save(out, format="PNG")
     return out.getvalue()
 
 
@@ -129,12 +130,38 @@ def _pdf_images(data: bytes) -> tuple[bytes | None, bytes | None]:
         pdf.close()
 
 
-def _pdf_text(data: bytes) -> tuple[str, int]:
+def _pdf_text(data: bytes) -> tuple[str, list[str]]:
+    """The whole text and each page's own text."""
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
-    pages = [page.extract_text() or "" for page in reader.pages]
-    return repair_presentation_forms("\n\f".join(pages)), len(pages)
+    pages = [repair_presentation_forms(page.extract_text() or "") for page in reader.pages]
+    text = "\n\f".join(pages)
+    # pypdf joins Arabic ligatures (لا) correctly but may reverse a number that
+    # ends a right-to-left line; PDFium keeps numbers in order. Numbers only PDFium
+    # saw are added on a last line, so a search for the real number finds the page.
+    missing = [n for n in _pdfium_numbers(data) if n not in text]
+    if missing:
+        text = f"{text}\n{' '.join(dict.fromkeys(missing))}"
+    return text, pages
+
+
+_SKIPPED = re.compile(r"\[OCR skipped on page\(s\) [^\]]*\]")
+_NUMBER = re.compile(r"[0-9\u0660-\u0669\u06f0-\u06f9]{2,}")
+
+
+def _pdfium_numbers(data: bytes) -> list[str]:
+    import pypdfium2
+
+    pdf = pypdfium2.PdfDocument(data)
+    try:
+        return [
+            number
+            for page in pdf
+            for number in _NUMBER.findall(page.get_textpage().get_text_bounded())
+        ]
+    finally:
+        pdf.close()
 
 
 def _meaningful(text: str) -> int:
@@ -181,13 +208,17 @@ def extract(data: bytes, mime: str) -> Extracted:
     result = Extracted(mime_type=mime)
     if mime == PDF:
         result.thumbnail, result.preview = _pdf_images(data)
-        text, result.pages = _pdf_text(data)
-        if _meaningful(text) >= MIN_TEXT_CHARS:
+        text, pages = _pdf_text(data)
+        result.pages = len(pages)
+        if all(_meaningful(page) >= MIN_PAGE_CHARS for page in pages):
             result.text, result.text_source = text, "text-layer"
             return result
         if not ocr_available():
+            result.text = text
             raise OCRUnavailable(result)
-        result.searchable_pdf, result.text = _ocr(data, image=False)
+        # Pages with a text layer keep it; the others are recognised.
+        result.searchable_pdf, recognised = _ocr(data, image=False)
+        result.text = f"{text}\n{_SKIPPED.sub('', recognised)}".strip()
         result.text_source = "ocr"
         return result
     if mime in IMAGES:

@@ -37,7 +37,8 @@ from django.utils.module_loading import import_string
 from baladiya.archive import analysis
 
 EXACT_BOOST = 2.0
-WRITER_HEAP = 64_000_000
+WRITER_HEAP = 32_000_000  # one document or a few: a small writer
+REBUILD_HEAP = 256_000_000  # a rebuild chunk: a large writer on every core
 
 
 @dataclass(frozen=True)
@@ -184,8 +185,19 @@ class TantivyEngine:
         }
         return tantivy.Document.from_dict(values, self.schema)
 
-    def _write(self, index: tantivy.Index, docs: Iterable[IndexDoc], deletes: Iterable[int]) -> int:
-        writer = index.writer(heap_size=WRITER_HEAP, num_threads=1)
+    def _write(
+        self,
+        index: tantivy.Index,
+        docs: Iterable[IndexDoc],
+        deletes: Iterable[int],
+        *,
+        bulk: bool = False,
+    ) -> int:
+        writer = (
+            index.writer(heap_size=REBUILD_HEAP, num_threads=0)
+            if bulk
+            else index.writer(heap_size=WRITER_HEAP, num_threads=1)
+        )
         count = 0
         try:
             for pk in deletes:
@@ -242,7 +254,7 @@ class TantivyEngine:
             if not chunk:
                 continue
             with self._lock:
-                total += self._write(index, chunk, ())
+                total += self._write(index, chunk, (), bulk=True)
                 self._record_progress(generation, chunk[-1].id)
         with self._lock:
             (self.root / "BUILDING").unlink(missing_ok=True)

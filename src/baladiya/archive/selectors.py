@@ -219,6 +219,8 @@ def grants_of(document: Document) -> list[Grant]:
 
 
 def documents_linked_to(user: Any, source_type: str, source_id: str) -> list[Document]:
+    if not source_type or not str(source_id):
+        return []
     return list(
         visible_documents(user)
         .filter(link_type=source_type, link_id=str(source_id))

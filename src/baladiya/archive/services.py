@@ -306,10 +306,13 @@ def run_ingest(*, version_id: int) -> str:
             )
         version.save()
         latest = Version.objects.filter(document_id=version.document_id).order_by("-number").first()
-        if state == VersionState.DONE and latest is not None and latest.pk == version.pk:
-            Document.objects.filter(pk=version.document_id).update(
-                content=version.text, updated_at=timezone.now()
-            )
+        if latest is not None and latest.pk == version.pk:
+            if state == VersionState.DONE:
+                Document.objects.filter(pk=version.document_id).update(
+                    content=version.text, updated_at=timezone.now()
+                )
+            # Indexed whatever the outcome: the title and metadata are searchable
+            # while the text waits for OCR or a retry.
             core.publish(events.DocumentChanged(version.document_id))
     return str(state)
 

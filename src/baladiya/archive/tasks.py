@@ -97,6 +97,6 @@ def _archive_scan(path: Path, department: Any) -> int:
     return 1
 
 
-@app.on_after_configure.connect
+@app.on_after_finalize.connect
 def _schedule(sender: Any, **kwargs: Any) -> None:
     sender.add_periodic_task(60.0, scan_inboxes.s(), name="archive-scan-inboxes")

@@ -12,7 +12,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +32,20 @@ def _errors(exc: ValidationError) -> list[str]:
     if hasattr(exc, "error_dict"):
         return [m for ms in exc.message_dict.values() for m in ms]
     return list(exc.messages)
+
+
+def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        template,
+        {
+            **context,
+            "perms_upload": core.has_capability(user, "archive.upload"),
+            "perms_manage": core.has_capability(user, "archive.manage"),
+            "perms_log": core.has_capability(user, "archive.read_access_log"),
+        },
+    )
 
 
 def _open(request: HttpRequest, pk: str, action: str) -> Document:
@@ -71,7 +85,7 @@ def home(request: HttpRequest) -> HttpResponse:
         )
     query = request.GET.copy()
     query.pop("page", None)
-    return render(
+    return _render(
         request,
         "archive/home.html",
         {
@@ -85,9 +99,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def suggest(request: HttpRequest) -> JsonResponse:
+def suggest(request: HttpRequest) -> HttpResponse:
+    """Autocomplete options (words from documents the user may read only)."""
     core.require(request.user, "archive.view")
-    return JsonResponse({"suggestions": selectors.suggest(request.user, request.GET.get("q", ""))})
+    words = selectors.suggest(request.user, request.GET.get("q", ""))
+    return render(request, "archive/_suggestions.html", {"words": words})
 
 
 @login_required
@@ -139,7 +155,7 @@ def upload(request: HttpRequest) -> HttpResponse:
             if len(stored) == 1:
                 return redirect("archive:document", stored[0].pk)
             return redirect("archive:queue")
-    return render(request, "archive/upload.html", {"form": form})
+    return _render(request, "archive/upload.html", {"form": form})
 
 
 @login_required
@@ -200,7 +216,7 @@ def document(request: HttpRequest, pk: str) -> HttpResponse:
     log = None
     if core.has_capability(request.user, "archive.read_access_log"):
         log = selectors.access_log(request.user, document_id=doc.pk)[:50]
-    return render(
+    return _render(
         request,
         "archive/document.html",
         {
@@ -305,7 +321,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
     state = form.cleaned_data["state"] if form.is_valid() else ""
     versions = Paginator(selectors.ingest_queue(request.user, state), 50)
-    return render(
+    return _render(
         request,
         "archive/queue.html",
         {"form": form, "versions": versions.get_page(request.GET.get("page")), "state": state},
@@ -338,7 +354,7 @@ def retention(request: HttpRequest) -> HttpResponse:
             for message in _errors(exc):
                 messages.error(request, message)
         return redirect("archive:retention")
-    return render(
+    return _render(
         request,
         "archive/retention.html",
         {
@@ -359,7 +375,7 @@ def access_log(request: HttpRequest) -> HttpResponse:
         document_id=int(document_id) if document_id.isdigit() else None,
         employee_id=employee.pk if employee else (-1 if username else None),
     )
-    return render(
+    return _render(
         request,
         "archive/access_log.html",
         {

@@ -23,7 +23,7 @@ def arabic_scan_png(lines: list[str]) -> bytes:
     from weasyprint import HTML
 
     html = (
-        "<html lang='ar' dir='rtl'><body style=\"font-family:'DejaVu Sans';font-size:26pt\">"
+        "<html lang='ar' dir='rtl'><body style=\"font-family:'DejaVu Sans';font-size:14pt\">"
         + "".join(f"<p>{line}</p>" for line in lines)
         + "</body></html>"
     )
