@@ -182,7 +182,7 @@ def main() -> None:
         "2 words": [[EVERY_DOC, rng.choice(arabic)] for _ in range(args.queries)],
         "3 words": [rng.sample(arabic, 3) for _ in range(args.queries)],
     }
-    for words in list(kinds.values())[0][:5]:  # warm the caches
+    for words in next(iter(kinds.values()))[:5]:  # warm the caches
         engine.search(SearchRequest(query=" ".join(words), acl=acl))
     print(
         f"{'query':32} {'p50 ms':>8} {'p95 ms':>8} {'unfiltered p95':>15} {'ratio':>6} {'hits':>10}"
