@@ -420,3 +420,15 @@ def test_overdue_referrals_remind_the_head_once_a_day(town: dict[str, Any]) -> N
     assert letter.number in notes.get().subject
     assert not Notification.objects.filter(recipient=town["hlt_head"]).exists()
     assert services.remind_overdue(today=later + dt.timedelta(days=1)) == 1
+
+
+def test_pages_in_english(client: Any, town: dict[str, Any], settings: Any) -> None:
+    letter = _incoming(town)
+    client.force_login(town["archivist"])
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("correspondence:register")).content.decode()
+    assert 'dir="ltr"' in page and "Correspondence register" in page
+    detail = client.get(reverse("correspondence:detail", args=[letter.number])).content.decode()
+    assert "Refer to a department" in detail and "Incoming" in detail
+    pdf = client.get(reverse("correspondence:pdf", args=[letter.number]), {"lang": "en"})
+    assert pdf.content.startswith(b"%PDF")
