@@ -22,6 +22,7 @@ from baladiya.utilities.selectors import (
     prepaid_meters,
     price_prepaid_units,
 )
+from baladiya.utilities.services import load_demo_utilities
 
 if TYPE_CHECKING:
     from baladiya.utilities.sts import MeterIdentity
@@ -100,6 +101,7 @@ def load_demo(
     *, profile_key: str, country: str, persons: Sequence[Any], establishments: Sequence[Any]
 ) -> None:
     """Demo data for this app (idempotent; called by the demo loader)."""
+    load_demo_utilities(persons=persons, establishments=establishments, country=country)
 
 
 __all__ = [

@@ -34,6 +34,7 @@ from baladiya.utilities.models import (
     Meter,
     Reading,
     ReadingImport,
+    ReadingKind,
     Tariff,
     TariffMode,
     TariffVersion,
@@ -271,13 +272,23 @@ class Point:
 
 
 def consumption_history(connection: Connection, *, cycles: int = 24) -> list[Point]:
-    """Billed consumption of the last ``cycles`` cycles, oldest first."""
+    """Consumption per billing cycle (readings not held back), the last
+    ``cycles`` cycles, oldest first; a cycle with an estimate is marked."""
     rows = (
-        ConnectionBill.objects.filter(connection=connection)
-        .order_by("-cycle__period_from")
-        .values_list("cycle__code", "consumption", "estimated")[:cycles]
+        Reading.objects.filter(
+            connection=connection, cycle__isnull=False, held=False, consumption__isnull=False
+        )
+        .values("cycle__code", "cycle__period_from")
+        .annotate(
+            units=Sum("consumption"),
+            estimates=Count("pk", filter=Q(kind=ReadingKind.ESTIMATED)),
+        )
+        .order_by("-cycle__period_from")[:cycles]
     )
-    return [Point(code, units, estimated) for code, units, estimated in reversed(list(rows))]
+    return [
+        Point(row["cycle__code"], row["units"], row["estimates"] > 0)
+        for row in reversed(list(rows))
+    ]
 
 
 @dataclass(frozen=True)

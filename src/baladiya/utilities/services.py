@@ -6,13 +6,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import random
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from typing import Any
 
+import yaml
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -1222,3 +1225,263 @@ def transfer_effect(actor: Any, case: Any, action: Any, comment: str) -> None:
     if holder is None:
         raise UtilityError(_("The new holder is not registered."))
     transfer_connection(actor=None, connection=connection, to=holder)
+
+
+# --- Processes and demo data ---------------------------------------------------------------
+
+PROCESS_FILE = Path(__file__).resolve().parent / "data" / "processes" / "connection.yaml"
+
+
+def install_processes() -> None:
+    """The connection process for the new water and electricity connection
+    services (named after the catalogue; idempotent)."""
+    from baladiya.onestop import api as onestop
+    from baladiya.workflow import api as workflow
+
+    template = yaml.safe_load(PROCESS_FILE.read_text(encoding="utf-8"))
+    for key in ("water-connection-new", "electricity-connection-new"):
+        service = onestop.service_by_key(key)
+        spec = {**template, "key": key}
+        if service is not None:
+            spec.update(name_ar=service.name_ar, name_en=service.name_en)
+        workflow.install_definition(actor=None, spec=spec)
+
+
+def _month_start(day: dt.date, back: int) -> dt.date:
+    index = day.year * 12 + day.month - 1 - back
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+def _month_end(start: dt.date) -> dt.date:
+    return _month_start(start, -1) - dt.timedelta(days=1)
+
+
+def _demo_tariffs(vat: Decimal) -> None:
+    water_charges = [
+        ChargeSpec(
+            "fixed", "water-fixed", "رسم الاشتراك الشهري", "Monthly standing charge", Decimal(5)
+        ),
+        ChargeSpec(
+            "per-unit",
+            "sewage-levy",
+            "رسم الصرف الصحي",
+            "Sewage levy",
+            Decimal("0.5"),
+            vat_applies=False,
+        ),
+    ]
+    electricity_charges = [
+        ChargeSpec(
+            "fixed", "electricity-fixed", "رسم العداد الشهري", "Monthly meter charge", Decimal(8)
+        ),
+        ChargeSpec(
+            "percent", "electricity-levy", "رسم الإنارة العامة", "Street-lighting levy", Decimal(2)
+        ),
+    ]
+    specs: list[tuple[Any, ...]] = [
+        (
+            "water-residential",
+            "مياه - منزلي",
+            "Water - residential",
+            "water",
+            "residential",
+            "postpaid",
+            [(0, 10, "2"), (10, 20, "2.5"), (20, 30, "8"), (30, None, "10")],
+            "water-consumption",
+            water_charges,
+            (Decimal(5), Decimal(1)),
+        ),
+        (
+            "water-commercial",
+            "مياه - تجاري",
+            "Water - commercial",
+            "water",
+            "commercial",
+            "postpaid",
+            [(0, 20, "4"), (20, None, "6")],
+            "water-consumption",
+            water_charges,
+            None,
+        ),
+        (
+            "electricity-residential",
+            "كهرباء - منزلي",
+            "Electricity - residential",
+            "electricity",
+            "residential",
+            "postpaid",
+            [(0, 250, "0.55"), (250, 400, "0.6"), (400, None, "0.7")],
+            "electricity-consumption",
+            electricity_charges,
+            None,
+        ),
+        (
+            "electricity-prepaid",
+            "كهرباء مسبقة الدفع - منزلي",
+            "Prepaid electricity - residential",
+            "electricity",
+            "residential",
+            "prepaid",
+            [(0, 250, "0.55"), (250, 400, "0.6"), (400, None, "0.7")],
+            "electricity-consumption",
+            electricity_charges[1:],
+            None,
+        ),
+        (
+            "electricity-commercial",
+            "كهرباء - تجاري",
+            "Electricity - commercial",
+            "electricity",
+            "commercial",
+            "postpaid",
+            [(0, None, "0.65")],
+            "electricity-consumption",
+            electricity_charges,
+            None,
+        ),
+    ]
+    for code, name_ar, name_en, utility, category, mode, blocks, head, charges, lifeline in specs:
+        tariff = create_tariff(
+            actor=None,
+            code=code,
+            name_ar=name_ar,
+            name_en=name_en,
+            utility=utility,
+            category=category,
+            mode=mode,
+        )
+        add_tariff_version(
+            actor=None,
+            tariff=tariff,
+            effective_from=dt.date(2024, 1, 1),
+            blocks=blocks,
+            consumption_head=head,
+            vat_percent=vat,
+            vat_head="utility-vat",
+            charges=charges,
+            lifeline_units=lifeline[0] if lifeline else None,
+            lifeline_rate=lifeline[1] if lifeline else None,
+        )
+
+
+def load_demo_utilities(
+    *, persons: Sequence[Party], establishments: Sequence[Party], country: str
+) -> dict[str, int]:
+    """Demo data (idempotent: nothing is added once the tariffs exist): tariffs,
+    a year of cycles, water and electricity connections (some prepaid with STS
+    parameters in the demo's supply group), a year of readings, a completed
+    billing cycle and a few anomalies waiting in the queue."""
+    from baladiya.core.api import branches, luhn_check_digit
+
+    ensure_revenue_heads()
+    install_processes()
+    if Tariff.objects.exists():
+        return {"connections": 0}
+    _demo_tariffs(Decimal(15) if country == "SA" else Decimal(16))
+    rng = random.Random(7)  # noqa: S311 (demo data)
+    today = timezone.localdate()
+    cycles: dict[str, list[BillingCycle]] = {}
+    for utility in Utility.values:
+        cycles[utility] = []
+        for back in range(12, -1, -1):
+            start = _month_start(today, back)
+            end = _month_end(start)
+            cycles[utility].append(
+                open_cycle(
+                    actor=None,
+                    utility=utility,
+                    period_from=start,
+                    period_to=end,
+                    due_date=end + dt.timedelta(days=20),
+                )
+            )
+    branch_list = list(branches())
+    fitted = _month_start(today, 14)
+    meters: list[tuple[Meter, Decimal]] = []
+    subscribers = [(p, Utility.WATER, Category.RESIDENTIAL) for p in persons[:40]]
+    subscribers += [(p, Utility.WATER, Category.COMMERCIAL) for p in establishments[:8]]
+    subscribers += [(p, Utility.ELECTRICITY, Category.RESIDENTIAL) for p in persons[:14]]
+    subscribers += [(p, Utility.ELECTRICITY, Category.COMMERCIAL) for p in establishments[:4]]
+    for index, (party, utility, category) in enumerate(subscribers):
+        connection = register_connection(
+            actor=None,
+            party=party,
+            utility=utility,
+            category=category,
+            branch=branch_list[index % len(branch_list)] if index else branch_list[0],
+            address=party.address_ar or f"حي {index % 7 + 1}",
+            zone=f"Z{index % 4 + 1}",
+            meter_size="3/4" if category == Category.RESIDENTIAL else "1",
+            status=ConnectionStatus.ACTIVE,
+            connected_on=fitted,
+        )
+        prepaid = (
+            utility == Utility.ELECTRICITY and category == Category.RESIDENTIAL and index % 2 == 0
+        )
+        sts = None
+        if prepaid:
+            stem = "600727" + f"{41000000000 + index:011d}"
+            sts = StsParameters(
+                meter_pan=stem + luhn_check_digit(stem),
+                supply_group_code="123456",
+                tariff_index="01",
+                key_revision=1,
+                key_type=2,
+                base_date=2014,
+                key_generation="dkga02",
+            )
+        meter = fit_meter(
+            actor=None,
+            connection=connection,
+            serial=f"{'WM' if utility == Utility.WATER else 'EM'}-{26000 + index:06d}",
+            installed_on=fitted,
+            is_prepaid=prepaid,
+            dial_digits=5 if utility == Utility.WATER else 6,
+            initial_read=Decimal(rng.randint(0, 900)),
+            sts=sts,
+        )
+        if not prepaid:
+            usual = (
+                Decimal(rng.choice([8, 12, 18, 25, 40]))
+                if utility == Utility.WATER
+                else Decimal(rng.choice([150, 220, 320, 450]))
+            )
+            meters.append((meter, usual))
+    # A year of readings (bulk: a demo loads in seconds), the last month's included.
+    rows = []
+    for meter, usual in meters:
+        value = meter.initial_read
+        for cycle in cycles[meter.connection.utility][:-1]:
+            units = (usual * Decimal(rng.randint(70, 130)) / 100).quantize(Decimal(1))
+            rolled = value + units >= meter.rollover
+            value = (value + units) % meter.rollover
+            rows.append(
+                Reading(
+                    meter=meter,
+                    connection=meter.connection,
+                    cycle=cycle,
+                    read_on=cycle.period_to,
+                    value=value,
+                    consumption=units,
+                    rolled_over=rolled,
+                    source=ReadingSource.IMPORT,
+                )
+            )
+    Reading.objects.bulk_create(rows)
+    # The last completed month is billed.
+    for utility in Utility.values:
+        run = start_billing_run(actor=None, cycle=cycles[utility][-2])
+        execute_billing_run(run_id=run.pk)
+    # This month: a few readings already in, two of them suspicious.
+    current = [m for m, _u in meters if m.connection.utility == Utility.WATER][:6]
+    read_on = min(today, cycles[Utility.WATER][-1].period_to)
+    for position, meter in enumerate(current):
+        previous = _previous(meter, read_on)
+        base = (
+            previous.value
+            if previous is not None and previous.value is not None
+            else meter.initial_read
+        )
+        value = base - 3 if position == 0 else base + (400 if position == 1 else 9)
+        record_reading(actor=None, meter=meter, read_on=read_on, value=value % meter.rollover)
+    return {"connections": len(subscribers), "readings": len(rows)}
