@@ -751,7 +751,7 @@ def load_demo_data(*, profile_key: str, persons: Any, establishments: Any) -> in
                 new_fine=violation.fine / 2,
                 comment="ثبت أن الإشغال مؤقت؛ تخفض الغرامة إلى النصف.",
             )
-            approve_decision(actor=head, objection_id=objection.pk)
+            objection = approve_decision(actor=head, objection_id=objection.pk)
             finance_manager = core.user_by_username("finance-manager")
             if finance_manager is not None and objection.amendment is not None:
                 revenue.approve_amendment(actor=finance_manager, amendment=objection.amendment)
