@@ -6,7 +6,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from baladiya.core.api import BootstrapMixin
-from baladiya.correspondence.models import Classification, Direction, LetterStatus, Priority
+from baladiya.correspondence.models import (
+    Classification,
+    Direction,
+    EntityKind,
+    LetterStatus,
+    Priority,
+)
 
 
 class DateInput(forms.DateInput):
@@ -112,3 +118,16 @@ class FilterForm(BootstrapMixin, forms.Form):
         self.fields["entity"].empty_label = _("All")  # type: ignore[attr-defined]
         self.fields["department"].queryset = departments  # type: ignore[attr-defined]
         self.fields["department"].empty_label = _("All")  # type: ignore[attr-defined]
+
+
+class EntityForm(BootstrapMixin, forms.Form):
+    name_ar = forms.CharField(label=_("Name in Arabic"), max_length=200)
+    name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=EntityKind.choices)
+    party_number = forms.CharField(
+        label=_("National ID or commercial registration (optional)"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"dir": "ltr", "inputmode": "numeric"}),
+        help_text=_("Links the correspondent to a citizen or establishment already registered."),
+    )

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from baladiya.archive import api as archive
@@ -224,9 +224,12 @@ def entities(*, active_only: bool = True) -> QuerySet[Entity]:
     return qs.filter(is_active=True) if active_only else qs
 
 
-def entity_matches(query: str, *, limit: int = 20) -> list[Entity]:
-    folded = core.normalize_arabic(query)
-    return list(entities().filter(search_text__contains=folded)[:limit])
+def entity_list(query: str = "") -> QuerySet[Entity]:
+    """Correspondents with how many letters each, matching ``query`` if given."""
+    qs = entities(active_only=False).select_related("party").annotate(letter_count=Count("letters"))
+    if query.strip():
+        qs = qs.filter(search_text__contains=core.normalize_arabic(query))
+    return qs.order_by("name_ar")
 
 
 def open_referrals(letter: Letter) -> QuerySet[Referral]:

@@ -73,7 +73,7 @@ def ensure_entity(
     actor: User | None,
     name_ar: str,
     name_en: str = "",
-    kind: str = EntityKind.GOVERNMENT,
+    kind: str | None = None,
     party: Party | None = None,
 ) -> Entity:
     """The correspondent called ``name_ar`` (created the first time) for the
@@ -83,12 +83,16 @@ def ensure_entity(
     name_ar = " ".join((name_ar or "").split())
     if len(name_ar) < 2:
         raise ValidationError({"entity_name": [_("Write the name of the sender or recipient.")]})
-    if kind not in EntityKind.values:
+    if kind is not None and kind not in EntityKind.values:
         raise ValidationError({"entity_kind": [_("Choose a valid kind of correspondent.")]})
-    existing = Entity.objects.filter(name_ar=name_ar).first()
+    existing = Entity.objects.select_for_update().filter(name_ar=name_ar).first()
     if existing is not None:
-        return existing
-    entity = Entity(name_ar=name_ar[:200], name_en=(name_en or "").strip()[:200], kind=kind)
+        return _complete(actor, existing, name_en=name_en, kind=kind, party=party)
+    entity = Entity(
+        name_ar=name_ar[:200],
+        name_en=(name_en or "").strip()[:200],
+        kind=kind or EntityKind.GOVERNMENT,
+    )
     entity.party = party
     entity.search_text = _entity_search_text(entity)
     try:
@@ -97,6 +101,32 @@ def ensure_entity(
     except IntegrityError:
         return Entity.objects.get(name_ar=name_ar)
     core.record_audit(actor=actor, action="correspondence.entity.create", obj=entity)
+    return entity
+
+
+def _complete(
+    actor: User | None, entity: Entity, *, name_en: str, kind: str | None, party: Party | None
+) -> Entity:
+    """Fill in what a known correspondent lacks (its English name, its party)."""
+    before = {"name_en": entity.name_en, "kind": entity.kind, "party": entity.party_id}
+    name_en = (name_en or "").strip()[:200]
+    if name_en and name_en != entity.name_en:
+        entity.name_en = name_en
+    if kind and kind != entity.kind:
+        entity.kind = kind
+    if party is not None and party.pk != entity.party_id:
+        entity.party = party
+    after = {"name_en": entity.name_en, "kind": entity.kind, "party": entity.party_id}
+    if after != before:
+        entity.search_text = _entity_search_text(entity)
+        entity.save(update_fields=["name_en", "kind", "party", "search_text"])
+        core.record_audit(
+            actor=actor,
+            action="correspondence.entity.change",
+            obj=entity,
+            before=before,
+            after=after,
+        )
     return entity
 
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("staff/correspondence/", views.register, name="register"),
     path("staff/correspondence/department/", views.department, name="department"),
     path("staff/correspondence/new/", views.new, name="new"),
+    path("staff/correspondence/correspondents/", views.entities, name="entities"),
     path("staff/correspondence/referrals/<str:reference>/", views.referral, name="referral"),
     path("staff/correspondence/<str:number>/", views.detail, name="detail"),
     path("staff/correspondence/<str:number>/pdf/", views.slip_pdf, name="pdf"),

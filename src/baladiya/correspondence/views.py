@@ -21,7 +21,13 @@ from django.utils.translation import gettext as _
 
 from baladiya.core import api as core
 from baladiya.correspondence import selectors, services
-from baladiya.correspondence.forms import AttachForm, FilterForm, LetterForm, ReferForm
+from baladiya.correspondence.forms import (
+    AttachForm,
+    EntityForm,
+    FilterForm,
+    LetterForm,
+    ReferForm,
+)
 from baladiya.correspondence.models import Direction, Letter
 from baladiya.workflow import api as workflow
 
@@ -85,6 +91,7 @@ def register(request: HttpRequest, scope: str = "all") -> HttpResponse:
             "page_obj": page,
             "letters": page.object_list,
             "scope": scope,
+            "can_manage_entities": core.has_capability(request.user, "correspondence.register"),
             "can_register": core.has_capability(request.user, "correspondence.register")
             or core.has_capability(request.user, "correspondence.write"),
         },
@@ -313,4 +320,38 @@ def referral(request: HttpRequest, reference: str) -> HttpResponse:
             or core.has_capability(request.user, "correspondence.register"),
             "comment": request.POST.get("comment", ""),
         },
+    )
+
+
+@login_required
+def entities(request: HttpRequest) -> HttpResponse:
+    """The correspondents: who writes to the municipality and whom it writes to."""
+    core.require(request.user, "correspondence.register")
+    form = EntityForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        number = core.normalize_digits(data["party_number"].strip())
+        party = core.party_by_national_id(number) or core.party_by_commercial_registration(number)
+        if number and party is None:
+            form.add_error("party_number", _("No citizen or establishment has this number."))
+        else:
+            try:
+                entity = services.ensure_entity(
+                    actor=request.user,
+                    name_ar=data["name_ar"],
+                    name_en=data["name_en"],
+                    kind=data["kind"],
+                    party=party,
+                )
+            except ValidationError as exc:
+                _attach_errors(form, exc)
+            else:
+                messages.success(request, _("Saved: %(name)s.") % {"name": entity.name})
+                return redirect("correspondence:entities")
+    query = request.GET.get("q", "")
+    page = Paginator(selectors.entity_list(query), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "correspondence/entities.html",
+        {"form": form, "page_obj": page, "entities": page.object_list, "q": query},
     )

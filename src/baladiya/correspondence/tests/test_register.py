@@ -432,3 +432,43 @@ def test_pages_in_english(client: Any, town: dict[str, Any], settings: Any) -> N
     assert "Refer to a department" in detail and "Incoming" in detail
     pdf = client.get(reverse("correspondence:pdf", args=[letter.number]), {"lang": "en"})
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_correspondents_page(client: Any, town: dict[str, Any]) -> None:
+    from baladiya.core.profiles import luhn_check_digit
+    from baladiya.core.services import register_person
+
+    stem = "4100000"
+    person = register_person(
+        actor=None,
+        national_id=stem + "0" + luhn_check_digit(stem + "0"),
+        name_ar="سامي التميمي",
+        phone="0599555666",
+    )
+    _incoming(town)  # creates "مديرية التربية والتعليم"
+    client.force_login(town["archivist"])
+    url = reverse("correspondence:entities")
+    assert "مديرية التربية والتعليم" in client.get(url).content.decode()
+    bad = client.post(url, {"name_ar": "سامي التميمي", "kind": "person", "party_number": "123"})
+    assert bad.status_code == 200
+    assert bad.context["form"].errors["party_number"]
+    ok = client.post(
+        url,
+        {
+            "name_ar": "مديرية التربية والتعليم",
+            "name_en": "Directorate of Education",
+            "kind": "government",
+        },
+    )
+    assert ok.status_code == 302
+    client.post(
+        url, {"name_ar": "سامي التميمي", "kind": "person", "party_number": person.national_id}
+    )
+    from baladiya.correspondence.models import Entity
+
+    assert Entity.objects.get(name_ar="مديرية التربية والتعليم").name_en == (
+        "Directorate of Education"
+    )
+    assert Entity.objects.get(name_ar="سامي التميمي").party == person
+    client.force_login(town["eng_head"])
+    assert client.get(url).status_code == 403
