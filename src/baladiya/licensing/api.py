@@ -100,7 +100,7 @@ def load_demo(
             status=LicenceStatus.ACTIVE if valid_until >= today else LicenceStatus.EXPIRED,
             valid_from=valid_from,
             valid_until=valid_until,
-            fee=services.licence_fee(establishment, valid_from),
+            fee=services.licence_fee(establishment),
             issued_at=timezone.now() - dt.timedelta(days=(today - valid_from).days),
         )
         if kind.is_food:

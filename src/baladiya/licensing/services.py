@@ -620,7 +620,7 @@ def consent_to_transfer(*, actor: User, transfer_id: int) -> Licence:
     """The new owner consents: the establishment changes hands and a new licence
     term for the rest of the year is issued to him; the old one ends."""
     transfer = (
-        TransferConsent.objects.select_for_update()
+        TransferConsent.objects.select_for_update(of=("self",))
         .select_related("licence__establishment")
         .get(pk=transfer_id)
     )
@@ -998,7 +998,11 @@ def raise_billboard_fee(*, case_id: int) -> Billboard | None:
 
 @transaction.atomic
 def issue_billboard(*, billboard_id: int) -> Billboard:
-    billboard = Billboard.objects.select_for_update().select_related("case").get(pk=billboard_id)
+    billboard = (
+        Billboard.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .get(pk=billboard_id)
+    )
     if billboard.status == BillboardStatus.ACTIVE:
         return billboard
     today = timezone.localdate()
