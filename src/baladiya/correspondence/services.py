@@ -428,7 +428,11 @@ def refer(
     case = workflow.open_case(
         actor=None,
         service_key=PROCESS_KEY,
-        title=f"{letter.number} — {letter.subject}",
+        # The case list is seen by more people than the letter: a confidential
+        # letter's subject stays off it.
+        title=f"{letter.number} — {letter.subject}"
+        if letter.classification in selectors.OPEN_LEVELS
+        else letter.number,
         data={"letter": letter.number, "due_date": due_date.isoformat()},
         department=department,
         branch=letter.branch,

@@ -152,9 +152,13 @@ def new(request: HttpRequest) -> HttpResponse:
             subject=_("Re: %(subject)s") % {"subject": original.subject},
             classification=original.classification,
         )
-        referral = selectors.open_referrals(original).first()
-        if referral is not None:
-            initial["department"] = referral.department
+        mine = [
+            r.department
+            for r in selectors.open_referrals(original)
+            if core.has_capability(request.user, "correspondence.write", department=r.department)
+        ]
+        if mine:
+            initial["department"] = mine[0]
     form = LetterForm(
         request.POST or None, request.FILES or None, initial=initial, departments=_departments()
     )

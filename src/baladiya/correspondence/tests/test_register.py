@@ -266,6 +266,15 @@ def test_confidential_letters_stay_with_the_archivist_and_the_referred(
     assert not selectors.can_view(town["clerk"], secret)
     plain = _incoming(town)
     assert selectors.can_view(town["clerk"], plain)
+    # The referral's case (seen in case lists) does not carry the subject.
+    referral = services.refer(
+        actor=town["archivist"],
+        letter_id=secret.pk,
+        department=town["ENG"],
+        due_date=timezone.localdate(),
+    )
+    assert referral.case.title == secret.number
+    assert selectors.can_view(town["eng_head"], secret)
 
 
 def test_register_filters(town: dict[str, Any]) -> None:
