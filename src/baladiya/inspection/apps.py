@@ -46,6 +46,21 @@ class InspectionConfig(AppConfig):
                 show=selectors.has_violations,
             )
         )
+        from baladiya.gis import api as gis
+
+        gis.register_map_layer(
+            gis.MapLayer(
+                key="violations",
+                label=_("Violations"),
+                features=selectors.map_features,
+                capability="inspection.view_violations",
+                colour="#8e44ad",
+                order=35,
+            )
+        )
+        gis.register_parcel_links(
+            "violations", selectors.linked_to_parcel, capability="inspection.view_violations"
+        )
         from baladiya.workflow import api as workflow
 
         workflow.register_case_pages(

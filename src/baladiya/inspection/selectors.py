@@ -9,9 +9,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from baladiya.core import api as core
+from baladiya.gis import api as gis
 from baladiya.inspection.models import (
     Category,
     FineArticle,
@@ -166,3 +169,41 @@ def has_violations(user: Any) -> bool:
     """Whether the account page should show the violations card."""
     ids = party_ids_of(user)
     return bool(ids) and Violation.objects.filter(party_id__in=ids).exists()
+
+
+def map_features(bbox: tuple[float, float, float, float]) -> list[dict[str, Any]]:
+    """Violations of the last year inside ``bbox`` as GeoJSON points (the GIS map)."""
+    min_lon, min_lat, max_lon, max_lat = bbox
+    found = Violation.objects.filter(
+        latitude__range=(Decimal(str(min_lat)), Decimal(str(max_lat))),
+        longitude__range=(Decimal(str(min_lon)), Decimal(str(max_lon))),
+        recorded_at__gte=timezone.now() - dt.timedelta(days=REPEAT_WINDOW_DAYS),
+    ).select_related("party", "article")[:2000]
+    return [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [float(v.longitude), float(v.latitude)]},
+            "properties": {
+                "reference": v.number,
+                "category": v.category,
+                "status": v.get_status_display(),
+                "title": f"{v.article.code} {v.party.name}",
+            },
+        }
+        for v in found
+        if v.latitude is not None and v.longitude is not None
+    ]
+
+
+def linked_to_parcel(parcel: Any, user: Any) -> list[Any]:
+    """Violations recorded on a parcel (for the parcel's card on the map)."""
+    return [
+        gis.LinkedRecord(
+            kind=_("Violation"),
+            reference=v.number,
+            title=f"{v.article.code} {v.article.name}",
+            url=reverse("inspection:staff-violation", args=[v.number]),
+            status=v.get_status_display(),
+        )
+        for v in Violation.objects.filter(parcel=parcel).select_related("article")[:50]
+    ]

@@ -284,3 +284,32 @@ def test_the_pages_render(town: dict[str, Any]) -> None:
     citizen.force_login(town["citizen"])
     assert citizen.get(f"/objections/{objection.case.reference}/").status_code == 200
     assert citizen.get(f"/violations/{objection.violation.number}/").status_code == 200
+
+
+def test_an_objection_through_the_one_stop_form_is_linked_to_its_violation(
+    town: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    violation = _record(town)
+    with django_capture_on_commit_callbacks(execute=True):
+        case = workflow.open_case(
+            actor=town["citizen"],
+            service_key="violation-objection",
+            data={"violation-number": violation.number, "grounds": "لم تكن المواد معروضة للبيع"},
+        )
+    objection = Objection.objects.get(case=case)
+    assert objection.violation_id == violation.pk
+    assert Violation.objects.get(pk=violation.pk).status == ViolationStatus.OBJECTED
+    with django_capture_on_commit_callbacks(execute=True):  # someone else's number: not linked
+        other = workflow.open_case(
+            actor=town["other"],
+            service_key="violation-objection",
+            data={"violation-number": violation.number, "grounds": "اعتراض"},
+        )
+    assert not Objection.objects.filter(case=other).exists()
+
+
+def test_violations_show_on_the_map(town: dict[str, Any]) -> None:
+    violation = _record(town)
+    features = selectors.map_features((35.0, 31.5, 35.1, 31.6))
+    assert [f["properties"]["reference"] for f in features] == [violation.number]
+    assert selectors.map_features((36.0, 32.0, 36.1, 32.1)) == []
