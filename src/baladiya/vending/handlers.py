@@ -1,7 +1,9 @@
 """Reactions of the vending app: an online top-up gets its token when the payment
-arrives; the customer is told his token."""
+arrives, and the customer is told his token."""
 
 from __future__ import annotations
+
+from decimal import Decimal
 
 from django.utils.translation import gettext_lazy as _
 
@@ -9,7 +11,7 @@ from baladiya.core import api as core
 from baladiya.revenue import api as revenue
 from baladiya.utilities import sts
 from baladiya.vending import events, services
-from baladiya.vending.models import Vend
+from baladiya.vending.models import Vend, VendChannel
 
 
 def on_payment_received(event: revenue.PaymentReceived) -> None:
@@ -18,6 +20,10 @@ def on_payment_received(event: revenue.PaymentReceived) -> None:
 
 
 def on_token_issued(event: events.TokenIssued) -> None:
+    """An online top-up's token goes to the customer by SMS and on his account (at a
+    charging point he takes the printed receipt)."""
+    if event.channel != VendChannel.ONLINE:
+        return
     vend = Vend.objects.select_related("meter").get(pk=event.vend_id)
     core.notify(
         event_key=f"vending.token:{vend.pk}",
@@ -27,7 +33,7 @@ def on_token_issued(event: events.TokenIssued) -> None:
         params={
             "token": sts.group_digits(vend.token),
             "serial": vend.meter.serial,
-            "units": vend.units,
+            "units": vend.units.quantize(Decimal("0.1")),
         },
     )
 

@@ -152,8 +152,12 @@ def _check(meter: Any, amount: Decimal, policy: VendingPolicy) -> None:
 
 
 def _locked_state(meter_id: int) -> MeterVendState:
-    MeterVendState.objects.get_or_create(meter_id=meter_id)
-    return MeterVendState.objects.select_for_update().get(meter_id=meter_id)
+    """The meter's vend state, row-locked until the transaction ends."""
+    state = MeterVendState.objects.select_for_update().filter(meter_id=meter_id).first()
+    if state is None:
+        MeterVendState.objects.get_or_create(meter_id=meter_id)
+        state = MeterVendState.objects.select_for_update().get(meter_id=meter_id)
+    return state
 
 
 def _bought_before(state: MeterVendState, today: dt.date) -> Decimal:
@@ -229,7 +233,7 @@ def _issue(vend: Vend, state: MeterVendState, *, actor: User | None, now: dt.dat
     vend.tid, vend.token = tid, token
     vend.status = VendStatus.ISSUED
     vend.issued_at = now
-    vend.save(update_fields=["tid", "token", "status", "issued_at", "payment"])
+    vend.save(update_fields=["tid", "token", "status", "issued_at", "demand", "payment"])
     today = timezone.localdate(now)
     state.month_units = _bought_before(state, today) + vend.units
     state.month = today.replace(day=1)
@@ -326,7 +330,6 @@ def _sell(
         operator=actor,
     )
     vend.demand = _raise_demand(vend, quote, today)
-    vend.save(update_fields=["demand"])
     vend.payment = revenue.take_payment(
         actor=actor,
         party=party,

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from baladiya.core.models import AuditEntry
 from baladiya.revenue import services as revenue
@@ -21,6 +22,13 @@ from baladiya.vending.tests.factories import vending_scene, water_bill
 pytestmark = pytest.mark.django_db
 
 TEST_KEY = bytes.fromhex("abababababababab")
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Error messages are matched in English (the catalogue has them in Arabic)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -266,6 +274,10 @@ def test_online_top_up_mints_the_token_when_paid(
     assert vend.status == "issued" and vend.payment_id is not None
     assert decode(vend).amount == Decimal("10.0")
     assert vend.channel == "online" and vend.shift_id is None
+    from baladiya.core.models import Notification
+
+    message = Notification.objects.get(party=scene["person"])
+    assert sts.group_digits(vend.token) in message.body
 
 
 def _sign(token: str, status: str, amount: Decimal, ref: str) -> str:
