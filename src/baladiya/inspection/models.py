@@ -14,16 +14,17 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from baladiya.core.models import Bilingual
 from baladiya.workflow.models import Case
 
 
 class Category(models.TextChoices):
-    HEALTH = "health", _("Health")
-    BUILDING = "building", _("Technical (building)")
-    INVESTMENT = "investment", _("Investment")
-    EXCAVATION = "excavation", _("Excavation")
+    HEALTH = "health", pgettext_lazy("violation", "Health")
+    BUILDING = "building", pgettext_lazy("violation", "Technical (building)")
+    INVESTMENT = "investment", pgettext_lazy("violation", "Investment")
+    EXCAVATION = "excavation", pgettext_lazy("violation", "Excavation")
 
 
 class FineArticle(Bilingual):
