@@ -116,8 +116,9 @@ def mine(request: HttpRequest) -> HttpResponse:
 @login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
     found = selectors.staff_opportunities(request.user)
+    can_manage = core.has_capability(request.user, "investment.manage")
     form = OpportunityForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and can_manage and form.is_valid():
         data = form.cleaned_data
         parcel_id = None
         if data["parcel"]:
@@ -147,7 +148,11 @@ def staff_list(request: HttpRequest) -> HttpResponse:
                 _attach_errors(form, exc)
             else:
                 return redirect("investment:staff-detail", reference=created.reference)
-    return render(request, "investment/staff_list.html", {"opportunities": found, "form": form})
+    return render(
+        request,
+        "investment/staff_list.html",
+        {"opportunities": found, "form": form, "can_manage": can_manage},
+    )
 
 
 @login_required

@@ -227,3 +227,33 @@ def test_the_public_pages_list_published_opportunities(scene: dict[str, Any]) ->
         )
     assert response.status_code == 302
     assert Offer.objects.get().idempotency_key == "k-1"
+
+
+def test_the_committee_prepares_and_publishes_an_opportunity_from_its_page(
+    scene: dict[str, Any],
+) -> None:
+    client = Client()
+    client.force_login(scene["committee"])
+    data = {
+        "name_ar": "كشك على الكورنيش",
+        "site_ar": "الكورنيش",
+        "area_m2": "٢٠",
+        "activity_ar": "بيع المرطبات",
+        "terms_ar": "الشروط",
+        "min_annual_rent": "abc",
+        "term_years": "2",
+        "frequency": "yearly",
+        "deadline": "2030-01-10T12:00",
+    }
+    refused = client.post("/staff/investment/", data)
+    assert refused.status_code == 200
+    assert "كشك على الكورنيش" in refused.content.decode()  # nothing typed is lost
+    data["min_annual_rent"] = "5000"
+    created = client.post("/staff/investment/", data)
+    assert created.status_code == 302
+    reference = created["Location"].rstrip("/").rsplit("/", 1)[-1]
+    client.post(f"/staff/investment/{reference}/", {"op": "publish"})
+    assert reference in Client().get("/investment/").content.decode()
+    citizen = Client()
+    citizen.force_login(scene["citizen"])
+    assert citizen.get("/staff/investment/").status_code == 403
