@@ -89,21 +89,24 @@ def _proposal(rules: Any, breach: bool) -> dict[str, Any]:
     }
 
 
-def _parcels(country: str, rng: random.Random) -> list[Any]:
+def _parcels(country: str, rng: random.Random, wanted: int) -> list[Any]:
+    """Numbered, zoned parcels near the town centre big enough to build on."""
     lat, lon = {"PS": (31.5417, 35.0530), "SA": (26.5600, 50.0100)}[country]
+    nearby = gis.parcels_in_polygon(box(lon - 0.006, lat - 0.006, lon + 0.006, lat + 0.006))
     found = []
-    for parcel in gis.parcels_in_polygon(box(lon - 0.02, lat - 0.02, lon + 0.02, lat + 0.02)):
+    for parcel in sorted(nearby, key=lambda p: p.pk):
+        if len(found) >= wanted * 2:
+            break
+        if not parcel.number or parcel.zone_id is None:
+            continue
         rules = gis.zone_rules_for_parcel(parcel)
-        if not parcel.number or rules is None:
+        if rules is None or not any(u in Use.values for u in rules.permitted_uses):
             continue
         if rules.min_parcel_area_m2 is not None and parcel.area_m2 < rules.min_parcel_area_m2:
             continue
-        if not any(u in Use.values for u in rules.permitted_uses):
-            continue
         found.append(parcel)
-    found.sort(key=lambda p: p.pk)
     rng.shuffle(found)
-    return found
+    return found[:wanted]
 
 
 def _pay(permit: Permit, key: str) -> None:
@@ -169,7 +172,7 @@ def load(*, profile_key: str, country: str, persons: list[Any]) -> int:
         for role in ("clerk", "engineer", "inspector", "accountant")
     }
     rng = random.Random(f"baladiya-demo-permits-{profile_key}")  # noqa: S311 - demo data
-    parcels = _parcels(country, rng)
+    parcels = _parcels(country, rng, len(PLAN))
     added = 0
     can_act = all(staff.values())
     for index, (kind, goal, breach) in enumerate(PLAN):
