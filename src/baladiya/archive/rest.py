@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from baladiya.archive import selectors, services
+from baladiya.archive import services
 from baladiya.archive.models import AccessAction, Document
 
 
@@ -67,7 +67,7 @@ class VersionSerializer(serializers.Serializer):
 class DocumentSerializer(serializers.ModelSerializer):
     doc_type = serializers.CharField(source="doc_type.key")
     department = serializers.CharField(source="department.code")
-    versions = serializers.SerializerMethodField()
+    versions = VersionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Document
@@ -88,10 +88,6 @@ class DocumentSerializer(serializers.ModelSerializer):
             "created_at",
             "versions",
         ]
-
-    @extend_schema(responses=VersionSerializer(many=True))
-    def get_versions(self, document: Document) -> list[dict[str, object]]:
-        return list(VersionSerializer(selectors.versions_of(document), many=True).data)
 
 
 def _ip(request: Request) -> str | None:

@@ -75,7 +75,7 @@ def _descendants(department_id: int, parents: dict[int, int | None]) -> set[int]
 def reach(user: Any) -> Reach:
     cached = getattr(user, "_archive_reach", None)
     if cached is not None:
-        return cached  # type: ignore[no-any-return]
+        return cached
     authenticated = user is not None and getattr(user, "is_authenticated", False)
     if not authenticated or not user.is_active:
         return Reach(

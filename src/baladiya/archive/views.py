@@ -44,6 +44,7 @@ def _render(request: HttpRequest, template: str, context: dict[str, Any]) -> Htt
             "perms_upload": core.has_capability(user, "archive.upload"),
             "perms_manage": core.has_capability(user, "archive.manage"),
             "perms_log": core.has_capability(user, "archive.read_access_log"),
+            "perms_export": core.has_capability(user, "archive.export"),
         },
     )
 
