@@ -74,3 +74,14 @@ class DecisionForm(BootstrapMixin, forms.Form):
     decision = forms.ChoiceField(label=_("Committee's decision"), choices=Decision.choices)
     new_fine = forms.CharField(label=_("Reduced fine (if reducing)"), required=False, max_length=20)
     comment = forms.CharField(label=_("Reasons"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ArticleForm(BootstrapMixin, forms.Form):
+    code = forms.SlugField(label=_("Code"), max_length=30)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    name_ar = forms.CharField(label=_("Description (Arabic)"), max_length=200)
+    name_en = forms.CharField(label=_("Description (English)"), max_length=200)
+    amount = forms.CharField(label=_("Fine"), max_length=20)
+    repeat_factor = forms.CharField(label=_("Repeat multiplier"), max_length=6, initial="2")
+    max_factor = forms.CharField(label=_("Highest multiplier"), max_length=6, initial="4")
+    is_active = forms.BooleanField(label=_("In force"), required=False, initial=True)

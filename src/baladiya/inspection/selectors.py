@@ -56,6 +56,11 @@ def articles(*, category: str = "") -> QuerySet[FineArticle]:
     return qs.filter(category=category) if category else qs
 
 
+def schedule() -> QuerySet[FineArticle]:
+    """Every article, in force or not (the fine schedule page)."""
+    return FineArticle.objects.order_by("category", "code")
+
+
 def article_by_code(code: str) -> FineArticle | None:
     return FineArticle.objects.filter(code=code, is_active=True).first()
 

@@ -12,6 +12,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/inspections/visits/<int:pk>/", views.visit, name="visit"),
     path("staff/violations/", views.staff_list, name="staff-list"),
     path("staff/violations/new/", views.staff_new, name="staff-new"),
+    path("staff/violations/schedule/", views.schedule, name="schedule"),
     path("staff/violations/<str:number>/", views.staff_violation, name="staff-violation"),
     path("staff/objections/<str:reference>/", views.objection_staff, name="objection-staff"),
 ]

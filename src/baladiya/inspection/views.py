@@ -22,6 +22,7 @@ from baladiya.core import api as core
 from baladiya.gis import api as gis
 from baladiya.inspection import selectors, services
 from baladiya.inspection.forms import (
+    ArticleForm,
     DecisionForm,
     ObjectionForm,
     ResultForm,
@@ -209,6 +210,38 @@ def staff_violation(request: HttpRequest, number: str) -> HttpResponse:
         request,
         "inspection/staff_violation.html",
         {"violation": found, "photos": selectors.photos(found), **core.map_settings()},
+    )
+
+
+@login_required
+def schedule(request: HttpRequest) -> HttpResponse:
+    """The fine schedule; those who may edit it add or change an article."""
+    core.require(request.user, "inspection.view_violations")
+    can_edit = core.has_capability(request.user, "inspection.manage_schedule")
+    form = ArticleForm(request.POST or None)
+    if request.method == "POST" and can_edit and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.set_article(
+                actor=request.user,
+                code=data["code"],
+                category=data["category"],
+                name_ar=data["name_ar"],
+                name_en=data["name_en"],
+                amount=core.normalize_digits(data["amount"]),
+                repeat_factor=core.normalize_digits(data["repeat_factor"]),
+                max_factor=core.normalize_digits(data["max_factor"]),
+                is_active=data["is_active"],
+            )
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, _("The fine schedule was saved."))
+            return redirect("inspection:schedule")
+    return render(
+        request,
+        "inspection/schedule.html",
+        {"articles": selectors.schedule(), "form": form, "can_edit": can_edit},
     )
 
 

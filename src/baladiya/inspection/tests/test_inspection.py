@@ -313,3 +313,27 @@ def test_violations_show_on_the_map(town: dict[str, Any]) -> None:
     features = selectors.map_features((35.0, 31.5, 35.1, 31.6))
     assert [f["properties"]["reference"] for f in features] == [violation.number]
     assert selectors.map_features((36.0, 32.0, 36.1, 32.1)) == []
+
+
+def test_the_head_edits_the_fine_schedule_from_its_page(town: dict[str, Any]) -> None:
+    head = Client()
+    head.force_login(town["health_head"])
+    data = {
+        "code": "H-09",
+        "category": "health",
+        "name_ar": "التدخين في مكان مغلق",
+        "name_en": "Smoking indoors",
+        "amount": "abc",
+        "repeat_factor": "2",
+        "max_factor": "3",
+        "is_active": "on",
+    }
+    refused = head.post("/staff/violations/schedule/", data)
+    assert refused.status_code == 200 and "التدخين في مكان مغلق" in refused.content.decode()
+    data["amount"] = "١٥٠"
+    assert head.post("/staff/violations/schedule/", data).status_code == 302
+    assert selectors.article_by_code("H-09").amount == Decimal("150.00")
+    inspector = Client()
+    inspector.force_login(town["health_inspector"])
+    page = inspector.get("/staff/violations/schedule/")
+    assert page.status_code == 200 and 'id="article-form"' not in page.content.decode()
