@@ -11,11 +11,12 @@ from baladiya.revenue import api as revenue
 from baladiya.workflow import api as workflow
 
 LICENCE_SERVICES = {services.NEW, services.RENEW}
+CERTIFICATE_SERVICES = {services.HEALTH_NEW, services.HEALTH_RENEW}
 
 
 def on_case_opened(event: workflow.CaseOpened) -> None:
-    if event.service_key == services.NEW:
-        services.adopt_case(case_id=event.case_id)
+    if event.service_key in services.PROCESSES:
+        services.adopt_case(case_id=event.case_id, service_key=event.service_key)
 
 
 def on_case_transitioned(event: workflow.CaseTransitioned) -> None:
@@ -24,6 +25,11 @@ def on_case_transitioned(event: workflow.CaseTransitioned) -> None:
             services.raise_licence_fee(case_id=event.case_id)
         elif event.to_state == "rejected":
             services.close_refused(case_id=event.case_id)
+    elif event.service_key in CERTIFICATE_SERVICES:
+        if event.to_state == "awaiting-payment":
+            services.raise_certificate_fee(case_id=event.case_id)
+        elif event.action_key in ("fit", "unfit"):
+            services.certificate_from_case(case_id=event.case_id, action_key=event.action_key)
     elif event.service_key == services.BILLBOARD:
         if event.to_state == "awaiting-payment":
             services.raise_billboard_fee(case_id=event.case_id)

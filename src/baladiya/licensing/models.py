@@ -266,6 +266,38 @@ class HealthCertificate(models.Model):
         return self.result == MedicalResult.FIT and self.valid_until >= timezone.localdate()
 
 
+class CertificateRequest(models.Model):
+    """An owner's application for a worker's health certificate (a case)."""
+
+    worker = models.ForeignKey(
+        Worker, verbose_name=_("worker"), on_delete=models.PROTECT, related_name="requests"
+    )
+    case = models.OneToOneField(
+        Case,
+        verbose_name=_("application"),
+        on_delete=models.PROTECT,
+        related_name="certificate_request",
+    )
+    demand_id = models.PositiveBigIntegerField(_("fee demand"), null=True, blank=True)
+    certificate = models.OneToOneField(
+        HealthCertificate,
+        verbose_name=_("health certificate"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="request",
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("health certificate application")
+        verbose_name_plural = _("health certificate applications")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.worker} ({self.case_id})"
+
+
 class SignType(models.TextChoices):
     WALL = "wall", _("On a wall")
     ROOFTOP = "rooftop", _("On a rooftop")

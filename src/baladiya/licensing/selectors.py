@@ -19,6 +19,7 @@ from baladiya.gis import api as gis
 from baladiya.licensing.models import (
     Activity,
     Billboard,
+    CertificateRequest,
     Establishment,
     HealthCertificate,
     Licence,
@@ -117,6 +118,16 @@ def workers_of(establishment: Establishment) -> QuerySet[Worker]:
         .prefetch_related("certificates")
         .order_by("name", "pk")
     )
+
+
+def pending_certificate_requests(establishment: Establishment) -> dict[int, Any]:
+    """Open certificate applications of the establishment's workers, by worker."""
+    return {
+        r.worker_id: r
+        for r in CertificateRequest.objects.filter(
+            worker__establishment=establishment, case__closed_at__isnull=True
+        ).select_related("case__state")
+    }
 
 
 def workers_without_certificate(establishment: Establishment) -> list[Worker]:

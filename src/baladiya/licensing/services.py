@@ -28,6 +28,7 @@ from baladiya.licensing.models import (
     Activity,
     Billboard,
     BillboardStatus,
+    CertificateRequest,
     Establishment,
     HealthCertificate,
     Licence,
@@ -41,8 +42,14 @@ from baladiya.revenue import api as revenue
 from baladiya.workflow import api as workflow
 
 DATA = Path(__file__).resolve().parent / "data"
-PROCESSES = ("shop-license-new", "shop-license-renew", "billboard-license")
-NEW, RENEW, BILLBOARD = PROCESSES
+PROCESSES = (
+    "shop-license-new",
+    "shop-license-renew",
+    "billboard-license",
+    "health-certificate-new",
+    "health-certificate-renew",
+)
+NEW, RENEW, BILLBOARD, HEALTH_NEW, HEALTH_RENEW = PROCESSES
 SYSTEM_ROLE = "licensing-system"
 SYSTEM_USERNAME = "licensing-system"
 LICENCE_HEAD = "licence-shop"
@@ -314,32 +321,49 @@ def apply_for_licence(
 
 
 @transaction.atomic
-def adopt_case(*, case_id: int) -> Licence | None:
-    """A new-licence case opened elsewhere (the one-stop shop's form): register
-    its establishment from the answers and attach a licence application."""
-    if Licence.objects.filter(case_id=case_id).exists():
+def adopt_case(*, case_id: int, service_key: str) -> object:
+    """A case opened elsewhere (the one-stop shop's forms) for one of the
+    licensing services: attach the licensing record it needs."""
+    if (
+        Licence.objects.filter(case_id=case_id).exists()
+        or Billboard.objects.filter(case_id=case_id).exists()
+        or CertificateRequest.objects.filter(case_id=case_id).exists()
+    ):
         return None
-    case = workflow.case_for(_system_user(), case_id=case_id)
+    system = _system_user()
+    case = workflow.case_for(system, case_id=case_id)
     if case.applicant is None:
         return None
     data = case.data or {}
+    if service_key == NEW:
+        return _adopt_new(case, data)
+    if service_key == RENEW:
+        return _adopt_renewal(case, data, system)
+    if service_key == BILLBOARD:
+        return _adopt_billboard(case, data)
+    return _adopt_certificate(case, data)
+
+
+def _location(data: dict[str, Any]) -> tuple[Decimal | None, Decimal | None]:
+    location = data.get("location") or {}
+    if not isinstance(location, dict):
+        return None, None
+    return _coordinates(location.get("lat"), location.get("lon"), {})
+
+
+def _adopt_new(case: Any, data: dict[str, Any]) -> Licence | None:
     kind = Activity.objects.filter(code=data.get("activity")).first()
     kind = kind or Activity.objects.filter(code="other").first()
     if kind is None:
         return None
-    location = data.get("location") or {}
+    lat, lon = _location(data)
     errors: dict[str, list[str]] = {}
-    lat, lon = _coordinates(
-        location.get("lat") if isinstance(location, dict) else "",
-        location.get("lon") if isinstance(location, dict) else "",
-        errors,
-    )
     area = _decimal(data.get("area", "1"), "area", errors, low="1")
     establishment = Establishment.objects.create(
         owner=case.applicant,
         name=str(data.get("trade-name") or case.title)[:200],
         activity=kind,
-        area=area if "area" not in errors else Decimal(1),
+        area=Decimal(1) if errors else area,
         latitude=lat,
         longitude=lon,
         parcel=_parcel_at(lat, lon),
@@ -347,6 +371,92 @@ def adopt_case(*, case_id: int) -> Licence | None:
     licence = Licence.objects.create(establishment=establishment, holder=case.applicant, case=case)
     core.record_audit(actor=None, action="licensing.licence.adopt", obj=licence)
     return licence
+
+
+def _adopt_renewal(case: Any, data: dict[str, Any], system: User) -> Licence | None:
+    number = core.normalize_digits(str(data.get("licence-number", ""))).strip().upper()
+    licence = (
+        Licence.objects.select_related("establishment__activity", "establishment__party")
+        .filter(number=number, holder=case.applicant)
+        .first()
+    )
+    if licence is None:
+        reasons = [_("You hold no licence with the number %(number)s.") % {"number": number}]
+    elif licence.status not in (LicenceStatus.ACTIVE, LicenceStatus.EXPIRED):
+        reasons = [_("Only a valid or expired licence can be renewed.")]
+    elif Licence.objects.filter(previous=licence).exists():
+        reasons = [_("A renewal of this licence was already requested.")]
+    else:
+        reasons = [b.message for b in renewal_blockers(licence)]
+    if reasons or licence is None:
+        workflow.take_action(
+            actor=system, case_id=case.pk, action_key="refuse", comment=" ".join(reasons)
+        )
+        return None
+    renewal = Licence.objects.create(
+        establishment=licence.establishment, holder=licence.holder, case=case, previous=licence
+    )
+    core.record_audit(actor=None, action="licensing.licence.adopt", obj=renewal)
+    return renewal
+
+
+def _adopt_billboard(case: Any, data: dict[str, Any]) -> Billboard | None:
+    errors: dict[str, list[str]] = {}
+    width = _decimal(data.get("width"), "width", errors, low="0.1")
+    height = _decimal(data.get("height"), "height", errors, low="0.1")
+    sign_type = str(data.get("sign-type", ""))
+    if errors or sign_type not in SignType.values:
+        return None
+    lat, lon = _location(data)
+    billboard = Billboard.objects.create(
+        owner=case.applicant,
+        site=str(data.get("site") or case.title)[:300],
+        width=width,
+        height=height,
+        sign_type=sign_type,
+        latitude=lat,
+        longitude=lon,
+        parcel=_parcel_at(lat, lon),
+        case=case,
+    )
+    core.record_audit(actor=None, action="licensing.billboard.adopt", obj=billboard)
+    return billboard
+
+
+def _adopt_certificate(case: Any, data: dict[str, Any]) -> CertificateRequest | None:
+    """A worker's certificate asked for on the one-stop form: the worker joins
+    the list of the owner's establishment (when he has exactly one)."""
+    establishments = list(
+        Establishment.objects.filter(owner=case.applicant, closed_on__isnull=True)[:2]
+    )
+    if len(establishments) != 1:
+        return None
+    if data.get("certificate-number"):
+        previous = (
+            HealthCertificate.objects.select_related("worker")
+            .filter(
+                number=str(data["certificate-number"]).strip().upper(),
+                worker__establishment=establishments[0],
+            )
+            .first()
+        )
+        worker = previous.worker if previous else None
+    else:
+        id_number = core.normalize_digits(str(data.get("worker-id", ""))).strip()
+        worker, _created = Worker.objects.get_or_create(
+            establishment=establishments[0],
+            id_number=id_number,
+            defaults={
+                "name": str(data.get("worker-name", ""))[:200],
+                "nationality": str(data.get("nationality", ""))[:80],
+                "job": str(data.get("job", ""))[:120],
+            },
+        )
+    if worker is None:
+        return None
+    request = CertificateRequest.objects.create(worker=worker, case=case)
+    core.record_audit(actor=None, action="licensing.certificate.adopt", obj=request)
+    return request
 
 
 # --- Fees and issue -----------------------------------------------------------------
@@ -482,7 +592,7 @@ def _one_year(start: dt.date) -> dt.date:
 def close_refused(*, case_id: int) -> None:
     """The case was rejected: the application record says so."""
     Licence.objects.filter(case_id=case_id, number__isnull=True).update(
-        status=LicenceStatus.REFUSED
+        status=LicenceStatus.REFUSED, previous=None
     )
     Billboard.objects.filter(case_id=case_id, number__isnull=True).update(
         status=BillboardStatus.EXPIRED
@@ -542,10 +652,7 @@ def apply_for_renewal(*, actor: User, licence_id: int) -> Licence:
         raise LicensingError(_("Only a valid or expired licence can be renewed."))
     pending = Licence.objects.filter(previous=licence).first()
     if pending is not None:
-        if pending.status in (LicenceStatus.REFUSED,):
-            Licence.objects.filter(pk=pending.pk).update(previous=None)
-        else:
-            return pending
+        return pending
     if licence.establishment.closed_on is not None:
         raise LicensingError(_("The establishment is closed."))
     blockers = renewal_blockers(licence)
@@ -836,6 +943,128 @@ def remove_worker(*, actor: User, worker_id: int) -> Worker:
     return worker
 
 
+def _new_certificate(
+    worker: Worker, *, result: str, checked_on: dt.date, months: int = 12, note: str = ""
+) -> HealthCertificate:
+    valid_until = _months_later(checked_on, months) if result == MedicalResult.FIT else checked_on
+    year = checked_on.year
+    return HealthCertificate.objects.create(
+        worker=worker,
+        number=f"HC-{year}-{core.next_number(key=f'health-certificate:{year}'):06d}",
+        result=result,
+        checked_on=checked_on,
+        valid_until=valid_until,
+        note=(note or "").strip()[:300],
+    )
+
+
+def _certificate_fee(*, party: Party, worker: Worker, source_type: str, pk: int) -> Any:
+    return revenue.create_demand(
+        actor=None,
+        party=party,
+        lines=[
+            revenue.DemandLineSpec(
+                head=CERTIFICATE_HEAD,
+                description=_("Health certificate: %(name)s") % {"name": worker.name},
+            )
+        ],
+        due_date=timezone.localdate() + dt.timedelta(days=30),
+        description=_("Health certificate: %(name)s") % {"name": worker.name},
+        source_type=source_type,
+        source_id=str(pk),
+        idempotency_key=f"{source_type}:{pk}",
+    )
+
+
+@transaction.atomic
+def apply_for_certificate(*, actor: User, worker_id: int) -> CertificateRequest:
+    """The owner applies for a worker's health certificate (or its renewal)."""
+    worker = Worker.objects.select_related("establishment").get(pk=worker_id)
+    establishment = _own_establishment(actor, worker.establishment_id)
+    if not worker.is_active:
+        raise LicensingError(_("This worker no longer works at the establishment."))
+    pending = CertificateRequest.objects.filter(
+        worker=worker, certificate__isnull=True, case__closed_at__isnull=True
+    ).first()
+    if pending is not None:
+        return pending
+    case = workflow.open_case(
+        actor=actor,
+        service_key=HEALTH_RENEW if worker.certificates.exists() else HEALTH_NEW,
+        applicant=establishment.owner,
+        data={
+            "worker": worker.pk,
+            "worker-name": worker.name,
+            "worker-id": worker.id_number,
+            "nationality": worker.nationality,
+            "job": worker.job,
+        },
+        title=worker.name,
+    )
+    request = CertificateRequest.objects.create(worker=worker, case=case)
+    core.record_audit(
+        actor=actor,
+        action="licensing.certificate.apply",
+        obj=request,
+        after={"worker": worker.pk, "case": case.reference},
+    )
+    return request
+
+
+@transaction.atomic
+def raise_certificate_fee(*, case_id: int) -> CertificateRequest | None:
+    """The certificate application was accepted: raise its fee on the owner."""
+    request = (
+        CertificateRequest.objects.select_for_update(of=("self",))
+        .select_related("worker__establishment__owner")
+        .filter(case_id=case_id)
+        .first()
+    )
+    if request is None or request.demand_id is not None:
+        return request
+    demand = _certificate_fee(
+        party=request.worker.establishment.owner,
+        worker=request.worker,
+        source_type="licensing.certificaterequest",
+        pk=request.pk,
+    )
+    request.demand_id = demand.pk
+    request.save(update_fields=["demand_id"])
+    return request
+
+
+@transaction.atomic
+def certificate_fee_paid(*, request_id: int) -> None:
+    """The fee is paid: the worker may come for the medical check."""
+    request = CertificateRequest.objects.select_related("case__state").get(pk=request_id)
+    if request.case.closed_at is None and request.case.state.key == "awaiting-payment":
+        workflow.take_action(actor=_system_user(), case_id=request.case_id, action_key="paid")
+
+
+@transaction.atomic
+def certificate_from_case(*, case_id: int, action_key: str) -> HealthCertificate | None:
+    """The officer took "fit" or "unfit" on the case page: record the certificate."""
+    request = (
+        CertificateRequest.objects.select_for_update(of=("self",))
+        .select_related("worker")
+        .filter(case_id=case_id)
+        .first()
+    )
+    if request is None or request.certificate_id is not None:
+        return None
+    result = MedicalResult.FIT if action_key == "fit" else MedicalResult.UNFIT
+    certificate = _new_certificate(request.worker, result=result, checked_on=timezone.localdate())
+    request.certificate = certificate
+    request.save(update_fields=["certificate"])
+    core.record_audit(
+        actor=None,
+        action="licensing.certificate.record",
+        obj=certificate,
+        after={"worker": request.worker_id, "result": result, "case": case_id},
+    )
+    return certificate
+
+
 @transaction.atomic
 def record_medical_check(
     *,
@@ -847,7 +1076,8 @@ def record_medical_check(
     note: str = "",
 ) -> HealthCertificate:
     """The health officer records a worker's medical check; a fit result gives a
-    certificate valid ``months`` months, and its fee is raised on the owner."""
+    certificate valid ``months`` months. With a paid application the case moves
+    on; a walk-in check raises the fee on the owner."""
     worker = Worker.objects.select_related("establishment__owner").get(pk=worker_id)
     core.require(actor, "licensing.record_medical_checks")
     if result not in MedicalResult.values:
@@ -855,38 +1085,40 @@ def record_medical_check(
     checked_on = checked_on or timezone.localdate()
     if checked_on > timezone.localdate():
         raise LicensingError({"checked_on": [_("The check date cannot be in the future.")]})
-    valid_until = _months_later(checked_on, months) if result == MedicalResult.FIT else checked_on
-    year = checked_on.year
-    certificate = HealthCertificate.objects.create(
-        worker=worker,
-        number=f"HC-{year}-{core.next_number(key=f'health-certificate:{year}'):06d}",
-        result=result,
-        checked_on=checked_on,
-        valid_until=valid_until,
-        note=(note or "").strip()[:300],
+    request = (
+        CertificateRequest.objects.select_for_update(of=("self",))
+        .select_related("case__state")
+        .filter(worker=worker, certificate__isnull=True, case__closed_at__isnull=True)
+        .first()
     )
-    demand = revenue.create_demand(
-        actor=None,
-        party=worker.establishment.owner,
-        lines=[
-            revenue.DemandLineSpec(
-                head=CERTIFICATE_HEAD,
-                description=_("Health certificate: %(name)s") % {"name": worker.name},
-            )
-        ],
-        due_date=timezone.localdate() + dt.timedelta(days=30),
-        description=_("Health certificate: %(name)s") % {"name": worker.name},
-        source_type="licensing.healthcertificate",
-        source_id=str(certificate.pk),
-        idempotency_key=f"licensing:certificate:{certificate.pk}",
+    if request is not None and request.case.state.key != "medical-check":
+        raise LicensingError(_("The application of this worker is not paid yet."))
+    certificate = _new_certificate(
+        worker, result=result, checked_on=checked_on, months=months, note=note
     )
-    certificate.demand_id = demand.pk
-    certificate.save(update_fields=["demand_id"])
+    if request is not None:
+        request.certificate = certificate
+        request.save(update_fields=["certificate"])
+        workflow.take_action(
+            actor=actor,
+            case_id=request.case_id,
+            action_key="fit" if result == MedicalResult.FIT else "unfit",
+            comment=note or str(certificate.get_result_display()),
+        )
+    else:
+        demand = _certificate_fee(
+            party=worker.establishment.owner,
+            worker=worker,
+            source_type="licensing.healthcertificate",
+            pk=certificate.pk,
+        )
+        certificate.demand_id = demand.pk
+        certificate.save(update_fields=["demand_id"])
     core.record_audit(
         actor=actor,
         action="licensing.certificate.record",
         obj=certificate,
-        after={"worker": worker.pk, "result": result, "valid_until": valid_until},
+        after={"worker": worker.pk, "result": result, "valid_until": certificate.valid_until},
     )
     return certificate
 
@@ -1128,3 +1360,8 @@ def settle(*, source_type: str, source_id: str) -> None:
         issue_billboard(billboard_id=pk)
     elif source_type == "licensing.billboard-renewal" and Billboard.objects.filter(pk=pk).exists():
         extend_billboard(billboard_id=pk)
+    elif (
+        source_type == "licensing.certificaterequest"
+        and CertificateRequest.objects.filter(pk=pk).exists()
+    ):
+        certificate_fee_paid(request_id=pk)

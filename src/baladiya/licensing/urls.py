@@ -16,6 +16,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("licences/establishments/<int:pk>/dues/", views.dues, name="dues"),
     path("licences/establishments/<int:pk>/workers/", views.workers, name="workers"),
     path("licences/workers/<int:pk>/remove/", views.remove_worker, name="remove-worker"),
+    path(
+        "licences/workers/<int:pk>/certificate/",
+        views.apply_for_certificate,
+        name="certificate-apply",
+    ),
     path("licences/certificates/<int:pk>/pdf/", views.certificate_pdf, name="certificate-pdf"),
     path("licences/billboards/new/", views.billboard_new, name="billboard-new"),
     path("licences/billboards/<int:pk>/renew/", views.billboard_renew, name="billboard-renew"),

@@ -263,6 +263,7 @@ def dues(request: HttpRequest, pk: int) -> HttpResponse:
 def workers(request: HttpRequest, pk: int) -> HttpResponse:
     establishment = _get(Establishment, selectors.establishment_for, request, pk)
     own = establishment.owner_id == getattr(request.user, "party_id", None)
+    pending = selectors.pending_certificate_requests(establishment)
     form = forms.WorkerForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and own and form.is_valid():
         try:
@@ -279,7 +280,9 @@ def workers(request: HttpRequest, pk: int) -> HttpResponse:
         "licensing/workers.html",
         {
             "establishment": establishment,
-            "workers": selectors.workers_of(establishment),
+            "rows": [
+                (worker, pending.get(worker.pk)) for worker in selectors.workers_of(establishment)
+            ],
             "form": form,
             "own": own,
         },
@@ -295,6 +298,24 @@ def remove_worker(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404 from exc
     messages.success(request, _("%(name)s was removed from the list.") % {"name": worker.name})
     return redirect("licensing:workers", pk=worker.establishment_id)
+
+
+@login_required
+@require_POST
+def apply_for_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    try:
+        application = services.apply_for_certificate(actor=request.user, worker_id=pk)
+    except (Worker.DoesNotExist, Establishment.DoesNotExist) as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("licensing:home")
+    messages.success(
+        request,
+        _("Your application was received with reference %(ref)s.")
+        % {"ref": application.case.reference},
+    )
+    return redirect("licensing:workers", pk=application.worker.establishment_id)
 
 
 @login_required

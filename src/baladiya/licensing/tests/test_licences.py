@@ -340,3 +340,71 @@ def test_install_is_idempotent(town: dict[str, Any]) -> None:
     assert services.install(actor=None) == {"activities": 0}
     assert Activity.objects.count() == count
     assert workflow.active_definition("shop-license-new").version == 1
+
+
+def test_a_health_certificate_runs_on_its_process_fee_then_medical_check(
+    town: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    licence = apply(town)
+    worker = services.add_worker(
+        actor=town["owner"],
+        establishment_id=licence.establishment_id,
+        name="يوسف عودة",
+        nationality="أردني",
+        id_number="98765432",
+        job="طاهٍ",
+    )
+    application = services.apply_for_certificate(actor=town["owner"], worker_id=worker.pk)
+    assert application.case.service_key == "health-certificate-new"
+    assert services.apply_for_certificate(actor=town["owner"], worker_id=worker.pk) == application
+    with pytest.raises(ObjectDoesNotExist):
+        services.apply_for_certificate(actor=town["other"], worker_id=worker.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.take_action(actor=town["clerk"], case_id=application.case_id, action_key="accept")
+    with pytest.raises(ValidationError):  # the fee is not paid yet
+        services.record_medical_check(actor=town["hlt_head"], worker_id=worker.pk, result="fit")
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(town, licence.holder, "hc-1")
+    application.case.refresh_from_db()
+    assert application.case.state.key == "medical-check"
+    with django_capture_on_commit_callbacks(execute=True):
+        certificate = services.record_medical_check(
+            actor=town["hlt_head"], worker_id=worker.pk, result="fit"
+        )
+    application.refresh_from_db()
+    application.case.refresh_from_db()
+    assert application.certificate == certificate and certificate.is_valid
+    assert application.case.state.key == "issued"
+    assert revenue.amount_owed(licence.holder) == 0  # no second fee
+
+
+def test_a_renewal_asked_on_the_one_stop_form_is_refused_while_dues_are_unpaid(
+    town: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    licence = issued(town, django_capture_on_commit_callbacks)
+    revenue.create_revenue_head(
+        actor=None, code="fine", name_ar="غرامة", name_en="Fine", account_code="4401"
+    )
+    revenue.create_demand(
+        actor=None,
+        party=licence.establishment.party,
+        lines=[revenue.DemandLineSpec(head="fine", amount=Decimal("75"))],
+        due_date=timezone.localdate(),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        case = workflow.open_case(
+            actor=town["owner"],
+            service_key="shop-license-renew",
+            data={"licence-number": licence.number},
+        )
+    case.refresh_from_db()
+    assert case.state.key == "rejected"
+    assert "75" in list(workflow.history(case))[-1].comment
+    with django_capture_on_commit_callbacks(execute=True):
+        pay(town, licence.establishment.party, "fine-75")
+        again = workflow.open_case(
+            actor=town["owner"],
+            service_key="shop-license-renew",
+            data={"licence-number": licence.number},
+        )
+    assert Licence.objects.get(case=again).previous_id == licence.pk
