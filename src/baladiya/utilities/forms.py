@@ -12,7 +12,10 @@ from baladiya.utilities.models import MeterStatus, StsBaseDate, StsKeyGeneration
 
 
 class DigitsDecimalField(forms.DecimalField):
-    """A number typed with Arabic-Indic or Latin digits."""
+    """A number typed with Arabic-Indic or Latin digits (a text box: a number
+    box refuses Arabic-Indic digits)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"})
 
     def to_python(self, value: Any) -> Decimal | None:
         if isinstance(value, str):
