@@ -47,6 +47,16 @@ class LicensingConfig(AppConfig):
         )
         from baladiya.gis import api as gis
 
+        gis.register_map_layer(
+            gis.MapLayer(
+                key="licences",
+                label=_("Shops and billboards"),
+                features=selectors.map_features,
+                capability="licensing.view",
+                colour="#8e44ad",
+                order=40,
+            )
+        )
         gis.register_parcel_links(
             "licences", selectors.linked_to_parcel, capability="licensing.view"
         )

@@ -4,8 +4,10 @@ may verify a licence by its number (non-personal facts only)."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -127,6 +129,44 @@ def pending_certificate_requests(establishment: Establishment) -> dict[int, Any]
         for r in CertificateRequest.objects.filter(
             worker__establishment=establishment, case__closed_at__isnull=True
         ).select_related("case__state")
+    }
+
+
+def photo_data_uri(worker: Worker) -> str:
+    """The worker's photo inlined for his card (empty when there is none)."""
+    if not worker.photo:
+        return ""
+    with worker.photo.open("rb") as handle:
+        data = handle.read()
+    kind = "image/png" if data.startswith(b"\x89PNG") else "image/jpeg"
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def map_features(bbox: tuple[float, float, float, float]) -> list[dict[str, Any]]:
+    """Licensed establishments and billboards inside ``bbox`` (the GIS map)."""
+    min_lon, min_lat, max_lon, max_lat = bbox
+    inside = {
+        "latitude__range": (Decimal(str(min_lat)), Decimal(str(max_lat))),
+        "longitude__range": (Decimal(str(min_lon)), Decimal(str(max_lon))),
+    }
+    features = [
+        _point(e.longitude, e.latitude, e.name, e.activity.name)
+        for e in Establishment.objects.filter(closed_on__isnull=True, **inside).select_related(
+            "activity"
+        )[:2000]
+    ]
+    features += [
+        _point(b.longitude, b.latitude, b.site, b.get_status_display())
+        for b in Billboard.objects.filter(**inside)[:1000]
+    ]
+    return features
+
+
+def _point(lon: Any, lat: Any, title: str, status: str) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "geometry": {"type": "Point", "coordinates": [float(lon), float(lat)]},
+        "properties": {"title": title, "status": status},
     }
 
 

@@ -142,3 +142,68 @@ def test_demo_data_is_idempotent(town: dict[str, Any]) -> None:
         Licence.objects.count(),
         Billboard.objects.count(),
     ) == counts
+
+
+def test_a_worker_photo_is_checked_and_shown_on_the_card(town: dict[str, Any]) -> None:
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    from baladiya.licensing import selectors
+
+    licence = services.apply_for_licence(
+        actor=town["owner"], name="مطعم الزيتونة", activity="restaurant", area="70", address="تفوح"
+    )
+    fake = SimpleUploadedFile("x.jpg", b"MZ not an image", "image/jpeg")
+    with pytest.raises(ValidationError) as error:
+        services.add_worker(
+            actor=town["owner"],
+            establishment_id=licence.establishment_id,
+            name="سامي",
+            nationality="فلسطيني",
+            id_number="401234567",
+            job="طاهٍ",
+            photo=fake,
+        )
+    assert "photo" in error.value.message_dict
+    buffer = io.BytesIO()
+    Image.new("RGB", (30, 40), (200, 180, 150)).save(buffer, "PNG")
+    worker = services.add_worker(
+        actor=town["owner"],
+        establishment_id=licence.establishment_id,
+        name="سامي",
+        nationality="فلسطيني",
+        id_number="401234567",
+        job="طاهٍ",
+        photo=SimpleUploadedFile("sami.png", buffer.getvalue(), "image/png"),
+    )
+    assert selectors.photo_data_uri(worker).startswith("data:image/png;base64,")
+    certificate = services.record_medical_check(
+        actor=town["hlt_head"], worker_id=worker.pk, result="unfit", note="يعاد الفحص"
+    )
+    assert not certificate.is_valid and certificate.demand_id
+    owner = Client()
+    owner.force_login(town["owner"])
+    assert owner.get(
+        reverse("licensing:certificate-pdf", args=[certificate.pk])
+    ).content.startswith(b"%PDF")
+    assert (
+        owner.get(reverse("licensing:workers", args=[licence.establishment_id])).status_code == 200
+    )
+
+
+def test_the_map_layer_shows_pinned_shops(town: dict[str, Any]) -> None:
+    from baladiya.licensing import selectors
+
+    services.apply_for_licence(
+        actor=town["owner"],
+        name="ورشة النجارة",
+        activity="workshop",
+        area="150",
+        latitude="31.5417",
+        longitude="35.0530",
+    )
+    features = selectors.map_features((35.0, 31.5, 35.1, 31.6))
+    assert [f["properties"]["title"] for f in features] == ["ورشة النجارة"]
+    assert selectors.map_features((36.0, 32.0, 36.1, 32.1)) == []
