@@ -156,17 +156,28 @@ def _advance(permit: Permit, goal: str, staff: dict[str, Any], key: str) -> None
                 notes="مطابق للمخططات المرخصة",
                 idempotency_key=f"{key}-{stage}",
             )
+    if goal == "issued" and permit.kind == PermitKind.EXCAVATION:
+        services.record_inspection(
+            actor=inspector,
+            permit_id=pk,
+            stage=Stage.REINSTATEMENT,
+            result=InspectionResult.FAILED,
+            notes="طبقة الإسفلت أقل سماكة من المطلوب؛ يعاد التعبيد",
+            idempotency_key=f"{key}-reinstatement-failed",
+        )
     if goal == "refunded":
         services.refund_deposit(actor=staff["accountant"], permit_id=pk)
 
 
 def load(*, profile_key: str, country: str, persons: list[Any]) -> int:
     """Returns how many permits were added (0 on a second run)."""
+    # The processes first, every run: the loader installs the generic application
+    # process for every catalogue service, and permits follow their own.
+    services.install_processes(actor=None)
+    services.install_fees(actor=None)
     prefix = f"demo-permit-{profile_key}"
     if Permit.objects.filter(case__idempotency_key__startswith=prefix).exists():
         return 0
-    services.install_processes(actor=None)
-    services.install_fees(actor=None)
     staff = {
         role: core.user_by_username(role)
         for role in ("clerk", "engineer", "inspector", "accountant")
