@@ -4,6 +4,7 @@ monitoring) and the citizen's own consumption and bills."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.contrib import messages
@@ -12,6 +13,7 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -355,19 +357,58 @@ def run_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "utilities/_run_progress.html", {"run": _run_or_404(request, pk)})
 
 
-def _bills_pdf(bills: list[Any], language: str) -> bytes:
-    org = core.organisation()
-    pages = []
-    for bill in bills:
-        pages.append(
+def _plain(text: str) -> str:
+    try:
+        return f"{Decimal(text).normalize():f}"
+    except (InvalidOperation, ValueError):
+        return text
+
+
+def _bill_lines(bill: Any, heads: dict[str, Any]) -> list[dict[str, str]]:
+    """The bill's lines labelled in the active language: a consumption block by
+    its limits, any other line by its revenue head."""
+    rows = []
+    for line in bill.lines:
+        if line.get("lower"):
+            if line.get("upper"):
+                label = _("Consumption %(lower)s–%(upper)s") % {
+                    "lower": line["lower"],
+                    "upper": line["upper"],
+                }
+            else:
+                label = _("Consumption above %(lower)s") % {"lower": line["lower"]}
+        else:
+            if line["head"] not in heads:
+                heads[line["head"]] = revenue.head_by_code(line["head"])
+            head = heads[line["head"]]
+            label = head.name if head is not None else line["description"]
+        rows.append(
             {
-                "bill": bill,
-                "qr": core.qr_data_uri(core.absolute_url(f"/account/utilities/bills/{bill.pk}/")),
+                "label": label,
+                "quantity": _plain(line["quantity"]),
+                "rate": _plain(line["rate"]),
+                "amount": line["amount"],
             }
         )
+    return rows
+
+
+def _bills_pdf(bills: list[Any], language: str) -> bytes:
+    heads: dict[str, Any] = {}
+    with translation.override(language):
+        pages = [
+            {
+                "bill": bill,
+                "lines": _bill_lines(bill, heads),
+                "qr": core.qr_data_uri(
+                    core.absolute_url(reverse("utilities:my-connection", args=[bill.connection_id]))
+                ),
+            }
+            for bill in bills
+        ]
     return core.render_pdf(
         "utilities/bill_pdf.html",
-        {"pages": pages, "organisation": org, "currency": selectors.currency()},
+        {"pages": pages, "organisation": core.organisation()},
         language=language,
     )
 
