@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from baladiya.vending.events import TokenIssued
-from baladiya.vending.selectors import vends_of
+from baladiya.vending.selectors import last_purchase_dates, vends_of
 from baladiya.vending.services import VendingError, load_demo_vends
 
 
@@ -19,4 +19,10 @@ def load_demo(
     load_demo_vends(meters=list(utilities.prepaid_meters()[:8]))
 
 
-__all__ = ["TokenIssued", "VendingError", "load_demo", "vends_of"]
+__all__ = [
+    "TokenIssued",
+    "VendingError",
+    "last_purchase_dates",
+    "load_demo",
+    "vends_of",
+]

@@ -35,6 +35,7 @@ class VendingConfig(AppConfig):
             grant_by_default(role, "vending.view")
         grant_by_default("finance-manager", "vending.view", "vending.manage")
         register_nav_item(NavItem(_("Prepaid vending"), "vending:desk", "vending.sell", "⚡", 41))
+        register_nav_item(NavItem(_("Vending policy"), "vending:policy", "vending.manage", "⚙", 46))
         register_portal_link(
             PortalLink(_("My meters and tokens"), "vending:my-meters", "⚡", 30, show=_has_meters)
         )

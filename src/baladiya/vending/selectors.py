@@ -6,7 +6,7 @@ import datetime as dt
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Max, QuerySet, Sum
 from django.utils import timezone
 
 from baladiya.core import api as core
@@ -99,3 +99,13 @@ def shift_sales(shift: Any) -> dict[str, Decimal | int]:
         "amount": totals["amount"] or ZERO,
         "units": totals["units"] or ZERO,
     }
+
+
+def last_purchase_dates(meter_ids: list[int]) -> dict[int, dt.date]:
+    """The local date of each meter's latest issued token (meters never sold to are absent)."""
+    rows = (
+        Vend.objects.filter(meter_id__in=meter_ids, status=VendStatus.ISSUED)
+        .values("meter_id")
+        .annotate(last=Max("issued_at"))
+    )
+    return {row["meter_id"]: timezone.localtime(row["last"]).date() for row in rows}

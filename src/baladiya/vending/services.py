@@ -227,17 +227,13 @@ def _raise_demand(vend: Vend, quote: Any, today: dt.date) -> Any:
     )
 
 
-def _issue(vend: Vend, state: MeterVendState, *, actor: User | None, now: dt.datetime) -> Vend:
-    """Mint the token of a paid sale, move the meter's state on, audit and publish."""
-    tid, token = _mint(vend.meter, state, vend.units, now)
-    vend.tid, vend.token = tid, token
-    vend.status = VendStatus.ISSUED
-    vend.issued_at = now
-    vend.save(update_fields=["tid", "token", "status", "issued_at", "demand", "payment"])
-    today = timezone.localdate(now)
+def _issued(vend: Vend, state: MeterVendState, *, actor: User | None) -> Vend:
+    """A token was minted for a paid sale: move the meter's state on, audit, publish."""
+    assert vend.tid is not None and vend.issued_at is not None
+    today = timezone.localdate(vend.issued_at)
     state.month_units = _bought_before(state, today) + vend.units
     state.month = today.replace(day=1)
-    state.last_tid = tid
+    state.last_tid = vend.tid
     state.save(update_fields=["month_units", "month", "last_tid", "updated_at"])
     core.record_audit(
         actor=actor,
@@ -247,7 +243,7 @@ def _issue(vend: Vend, state: MeterVendState, *, actor: User | None, now: dt.dat
             "meter": vend.meter.serial,
             "amount": vend.amount,
             "units": vend.units,
-            "tid": tid,
+            "tid": vend.tid,
             "operator": actor.get_username() if actor is not None else "online",
             "shift": vend.shift.number if vend.shift is not None else "",
             "channel": vend.channel,
@@ -313,6 +309,8 @@ def _sell(
     purchase = amount - arrears.share
     bought = _bought_before(state, today)
     quote = _quote(meter, purchase, bought, today)
+    units = sts.encode_amount(quote.units)[1]
+    tid, token = _mint(meter, state, units, now)
     vend = Vend.objects.create(
         number=_number(today),
         idempotency_key=key,
@@ -323,8 +321,12 @@ def _sell(
         amount=amount,
         arrears=arrears.share,
         purchase=purchase,
-        units=sts.encode_amount(quote.units)[1],
+        units=units,
         bought_before=bought,
+        tid=tid,
+        token=token,
+        status=VendStatus.ISSUED,
+        issued_at=now,
         shift=shift,
         branch=shift.branch,
         operator=actor,
@@ -342,7 +344,8 @@ def _sell(
         caps={vend.demand.pk: purchase, **arrears.caps},
         reference=vend.number,
     )
-    return _issue(vend, state, actor=actor, now=now)
+    vend.save(update_fields=["demand", "payment"])
+    return _issued(vend, state, actor=actor)
 
 
 # --- Online top-up --------------------------------------------------------------------
@@ -414,8 +417,11 @@ def complete_online(*, demand_ids: Sequence[int], payment_id: int) -> list[Vend]
             demand = revenue.demand(vend.demand_id or 0)
             if vend.status != VendStatus.PENDING or demand is None or demand.outstanding > 0:
                 continue
-            vend.payment_id = payment_id
-            issued.append(_issue(vend, state, actor=None, now=timezone.now()))
+            now = timezone.now()
+            vend.tid, vend.token = _mint(vend.meter, state, vend.units, now)
+            vend.status, vend.issued_at, vend.payment_id = VendStatus.ISSUED, now, payment_id
+            vend.save(update_fields=["tid", "token", "status", "issued_at", "payment"])
+            issued.append(_issued(vend, state, actor=None))
     return issued
 
 
@@ -469,7 +475,7 @@ def load_demo_vends(*, meters: Sequence[Any], seed: int = 7) -> int:
                     amount=Decimal(rng.choice([20, 30, 50, 100])),
                     idempotency_key=key,
                 )
-            except VendingError:
+            except ValidationError:  # no tariff, head or STS parameters for this meter
                 continue
             made += 1
     return made

@@ -32,14 +32,21 @@ def _staff(request: HttpRequest, capability: str) -> None:
 
 def _amount(value: str | None) -> Decimal | None:
     """A typed amount; Arabic-Indic digits and the Arabic decimal mark are read."""
-    text = core.normalize_digits((value or "").strip()).replace("٫", ".")
-    if not text or "," in text or "٬" in text:
+    text = (value or "").strip()
+    if "," in text or "٬" in text:
         return None
+    amount = _number(text)
+    return amount if amount is not None and amount > 0 else None
+
+
+def _number(value: str) -> Decimal | None:
+    """A typed non-negative number (Arabic-Indic digits and decimal mark read)."""
+    text = core.normalize_digits(value.strip()).replace("٫", ".")
     try:
-        amount = Decimal(text)
+        number = Decimal(text)
     except InvalidOperation:
         return None
-    return amount if amount.is_finite() and amount > 0 else None
+    return number if number.is_finite() and number >= 0 else None
 
 
 def _language(request: HttpRequest) -> str:
@@ -215,6 +222,38 @@ def vend_pdf(request: HttpRequest, number: str) -> HttpResponse:
     if vend is None or not vend.token:
         raise Http404
     return _receipt(request, vend)
+
+
+@login_required
+def policy(request: HttpRequest) -> HttpResponse:
+    _staff(request, "vending.manage")
+    current = selectors.current_policy()
+    values = {
+        "arrears_percent": current.arrears_percent,
+        "minimum_amount": current.minimum_amount,
+        "maximum_amount": current.maximum_amount,
+    }
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        values = {name: request.POST.get(name, "") for name in values}
+        numbers = {name: _number(str(value)) for name, value in values.items()}
+        for name, number in numbers.items():
+            if number is None:
+                errors[name] = [_("Enter a number, for example 25 or 12.5.")]
+        if not errors:
+            try:
+                services.set_policy(actor=request.user, **numbers)  # type: ignore[arg-type]
+            except ValidationError as exc:
+                errors = exc.message_dict
+            else:
+                messages.success(request, _("The vending policy was saved."))
+                return redirect("vending:policy")
+    return render(
+        request,
+        "vending/policy.html",
+        {"values": values, "errors": errors},
+        status=400 if errors else 200,
+    )
 
 
 # --- The citizen's meters -------------------------------------------------------------

@@ -162,3 +162,24 @@ def test_the_api_sells_and_reads_back_the_same_token(scene: dict[str, Any]) -> N
         content_type="application/json",
     )
     assert bad.status_code == 400 and bad.json()["detail"]
+
+
+def test_the_finance_manager_sets_the_policy(scene: dict[str, Any], make_staff: Any) -> None:
+    from baladiya.vending.models import VendingPolicy
+
+    manager = make_staff("finance-manager")
+    client = Client(HTTP_ACCEPT_LANGUAGE="ar")
+    client.force_login(manager)
+    bad = client.post(
+        "/staff/vending/policy/",
+        {"arrears_percent": "١٠٠", "minimum_amount": "abc", "maximum_amount": "500"},
+    )
+    assert bad.status_code == 400 and 'value="abc"' in bad.content.decode()
+    assert not VendingPolicy.objects.exists()
+    client.post(
+        "/staff/vending/policy/",
+        {"arrears_percent": "٣٠", "minimum_amount": "2", "maximum_amount": "500"},
+    )
+    assert VendingPolicy.objects.get().arrears_percent == Decimal("30")
+    cashier = login(scene["cashier"])
+    assert cashier.get("/staff/vending/policy/").status_code == 403

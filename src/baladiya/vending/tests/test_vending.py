@@ -338,3 +338,15 @@ def test_demo_sales_are_idempotent(scene: dict[str, Any]) -> None:
     assert made >= 2
     assert services.load_demo_vends(meters=meters) == 0
     assert Vend.objects.count() == made
+
+
+def test_last_purchase_dates(scene: dict[str, Any], shift: Any) -> None:
+    from baladiya.vending import api
+
+    assert api.last_purchase_dates([scene["meter"].pk]) == {}
+    services.sell(
+        actor=scene["cashier"], meter=scene["meter"], amount=Decimal("20"), idempotency_key="d"
+    )
+    assert api.last_purchase_dates([scene["meter"].pk, scene["electricity"].pk]) == {
+        scene["meter"].pk: timezone.localdate()
+    }
