@@ -417,3 +417,31 @@ def test_the_api_applies_and_lists(town, client) -> None:
 
 def test_pdf_unavailable_is_a_clear_error() -> None:
     assert issubclass(PDFUnavailable, RuntimeError)
+
+
+def test_the_contractors_page_shows_his_excavations_deposits_and_inspections(
+    town, client, django_capture_on_commit_callbacks
+) -> None:
+    permit = issued(town, excavation(town), django_capture_on_commit_callbacks)
+    services.record_inspection(
+        actor=town["inspector"], permit_id=permit.pk, stage="reinstatement", result="passed"
+    )
+    refund = services.refund_deposit(actor=town["accountant"], permit_id=permit.pk)
+    client.force_login(town["contractor"])
+    body = client.get(reverse("permits:mine")).content.decode()
+    assert permit.number in body and refund.number in body and 'id="deposits"' in body
+    assert reverse("permits:apply", args=["excavation"]) in body
+    page = client.get(reverse("permits:detail", args=[permit.case.reference])).content.decode()
+    assert 'id="inspections"' in page and 'id="route-map"' in page
+
+
+def test_the_map_layer_and_the_parcel_card_show_permits(town) -> None:
+    from baladiya.gis import api as gis
+
+    permit = services.apply(actor=town["citizen"], application=building())
+    features = selectors.map_features((35.0, 31.5, 35.1, 31.6))
+    assert [f["properties"]["reference"] for f in features] == [permit.case.reference]
+    assert selectors.map_features((36.0, 32.0, 36.1, 32.1)) == []
+    records = gis.linked_records(town["parcel"], town["engineer"])
+    assert permit.case.reference in [r.reference for r in records]
+    assert gis.linked_records(town["parcel"], town["citizen"]) == []
