@@ -121,3 +121,13 @@ class QueueFilterForm(forms.Form):
     state = forms.ChoiceField(
         choices=[("", _("All states")), *VersionState.choices], required=False
     )
+
+
+class EditForm(BootstrapMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=400)
+    level = forms.ChoiceField(label=_("Confidentiality"), choices=Level.choices)
+    number = forms.CharField(label=_("Number"), required=False, max_length=100)
+    date = forms.DateField(
+        label=_("Date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    tags = forms.CharField(label=_("Tags"), required=False, help_text=_("Separate with commas."))

@@ -265,6 +265,22 @@ def retry_version(*, actor: User, version: Version) -> Version:
     return locked
 
 
+def requeue_waiting_for_ocr() -> int:
+    """Queue again every file that waited for OCR (once Tesseract is installed)."""
+    if not ingest.ocr_available():
+        return 0
+    count = 0
+    for version in Version.objects.filter(state=VersionState.AWAITING_OCR).only("pk"):
+        with transaction.atomic():
+            updated = Version.objects.filter(pk=version.pk, state=VersionState.AWAITING_OCR).update(
+                state=VersionState.QUEUED, error=""
+            )
+            if updated:
+                core.publish(events.VersionQueued(version.document_id, version.pk))
+                count += 1
+    return count
+
+
 # --- the ingest steps (called by the background task) --------------------------
 def _save_derived(version: Version, name: str, data: bytes | None) -> str:
     if not data:

@@ -97,6 +97,15 @@ def _archive_scan(path: Path, department: Any) -> int:
     return 1
 
 
+@shared_task(name="archive.requeue_waiting_for_ocr")
+def requeue_waiting_for_ocr() -> int:
+    """Files archived while Tesseract was missing are read once it is installed."""
+    return services.requeue_waiting_for_ocr()
+
+
 @app.on_after_finalize.connect
 def _schedule(sender: Any, **kwargs: Any) -> None:
     sender.add_periodic_task(60.0, scan_inboxes.s(), name="archive-scan-inboxes")
+    sender.add_periodic_task(
+        3600.0, requeue_waiting_for_ocr.s(), name="archive-requeue-waiting-for-ocr"
+    )

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from baladiya.archive import selectors, services
-from baladiya.archive.forms import GrantForm, QueueFilterForm, SearchForm, UploadForm
+from baladiya.archive.forms import EditForm, GrantForm, QueueFilterForm, SearchForm, UploadForm
 from baladiya.archive.models import AccessAction, Document, Version
 from baladiya.core import api as core
 
@@ -167,9 +167,33 @@ def document(request: HttpRequest, pk: str) -> HttpResponse:
     grant_form = GrantForm(
         request.POST if request.POST.get("op") == "grant" else None, departments=departments
     )
+    edit_form = EditForm(
+        request.POST if request.POST.get("op") == "edit" else None,
+        initial={
+            "title": doc.title,
+            "level": doc.level,
+            "number": doc.number,
+            "date": doc.date,
+            "tags": ", ".join(doc.tags or []),
+        },
+        prefix="edit",
+    )
     if request.method == "POST":
         op = request.POST.get("op")
         try:
+            if op == "edit" and edit_form.is_valid():
+                data = edit_form.cleaned_data
+                services.update_document(
+                    actor=request.user,  # type: ignore[arg-type]
+                    document=doc,
+                    title=data["title"],
+                    level=data["level"],
+                    number=data["number"],
+                    date=data["date"],
+                    tags=[t for t in data["tags"].replace("،", ",").split(",") if t.strip()],
+                )
+                messages.success(request, _("Saved."))
+                return redirect("archive:document", doc.pk)
             if op == "grant" and grant_form.is_valid():
                 data = grant_form.cleaned_data
                 user = core.user_by_username(data["username"]) if data["username"] else None
@@ -226,6 +250,7 @@ def document(request: HttpRequest, pk: str) -> HttpResponse:
             "current": selectors.current_version(doc),
             "grants": selectors.grants_of(doc) if manage else None,
             "grant_form": grant_form,
+            "edit_form": edit_form,
             "manage": manage,
             "can_upload": core.has_capability(
                 request.user, "archive.upload", department=doc.department

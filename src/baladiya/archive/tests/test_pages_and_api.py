@@ -194,3 +194,43 @@ def test_legacy_import_reports_each_file_and_is_rerunnable(
     imported = Document.objects.get(pk=report[0].document_id)
     assert imported.department.code == "ENG" and imported.tags == ["صيانة", "عقود"]
     assert selectors.documents_linked_to(archive_town["eng_head"], "", "") == []
+
+
+def test_raising_the_level_hides_it_from_search_at_once(
+    archive_town: Any, docs: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    doc, clerk = docs["public"], archive_town["clerk"]
+    assert api.search(clerk, "المحلات").total == 1
+    client = _client(archive_town["archivist"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            f"/staff/archive/{doc.pk}/",
+            {
+                "op": "edit",
+                "edit-title": doc.title,
+                "edit-level": "confidential",
+                "edit-number": "",
+                "edit-date": "2024-03-01",
+                "edit-tags": "تنظيم",
+            },
+        )
+    assert response.status_code == 302
+    assert api.search(clerk, "المحلات").total == 0
+    assert _client(clerk).get(f"/staff/archive/{doc.pk}/").status_code == 404
+
+
+def test_files_waiting_for_ocr_are_queued_again_once_it_is_there(
+    archive_town: Any, settings: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from baladiya.archive import ingest
+    from baladiya.archive.models import Version, VersionState
+
+    settings.ARCHIVE_OCR = False
+    assert services.requeue_waiting_for_ocr() == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        doc = store(archive_town["archivist"], archive_town["SEC"])
+    Version.objects.filter(document=doc).update(state=VersionState.AWAITING_OCR)
+    monkeypatch.setattr(ingest, "ocr_available", lambda: True)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.requeue_waiting_for_ocr() == 1
+    assert Version.objects.get(document=doc).state == VersionState.DONE
