@@ -64,16 +64,28 @@ CaseModel: Any = Objection._meta.get_field("case").related_model
 # --- The fine schedule and the process ------------------------------------------
 
 
-@transaction.atomic
-def install(*, actor: User | None = None) -> int:
-    """Install the objection process, the fine revenue heads and the fine
-    schedule from the app's data files (idempotent); returns articles added."""
+def _install_process(actor: User | None = None) -> None:
     workflow.install_definition(
         actor=actor,
         spec=yaml.safe_load(
             (DATA / "processes" / f"{SERVICE_KEY}.yaml").read_text(encoding="utf-8")
         ),
     )
+
+
+def _ensure_process() -> None:
+    """Make the objection process the active one for the service if the one-stop
+    shop's generic application process replaced it under the same key."""
+    active = workflow.active_definition(SERVICE_KEY)
+    if active is None or not active.states.filter(key="committee-review").exists():
+        _install_process()
+
+
+@transaction.atomic
+def install(*, actor: User | None = None) -> int:
+    """Install the objection process, the fine revenue heads and the fine
+    schedule from the app's data files (idempotent); returns articles added."""
+    _install_process(actor)
     for code, name_ar, name_en in HEADS.values():
         if revenue.head_by_code(code) is None:
             revenue.create_revenue_head(
@@ -458,6 +470,7 @@ def file_objection(
         raise ValidationError(
             {"violation_number": [_("This violation can no longer be objected to.")]}
         )
+    _ensure_process()
     department = core.department_by_code(selectors.department_code(violation.category))
     case = workflow.open_case(
         actor=actor,

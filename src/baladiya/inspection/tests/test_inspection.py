@@ -337,3 +337,18 @@ def test_the_head_edits_the_fine_schedule_from_its_page(town: dict[str, Any]) ->
     inspector.force_login(town["health_inspector"])
     page = inspector.get("/staff/violations/schedule/")
     assert page.status_code == 200 and 'id="article-form"' not in page.content.decode()
+
+
+def test_the_objection_process_comes_back_if_the_generic_one_replaced_it(
+    town: dict[str, Any],
+) -> None:
+    spec = {**workflow.process_spec("application"), "key": "violation-objection"}
+    workflow.install_definition(actor=None, spec=spec)
+    violation = _record(town)
+    objection = services.file_objection(
+        actor=town["citizen"],
+        violation_number=violation.number,
+        grounds="المواد كانت في المستودع للإتلاف",
+    )
+    assert objection.case.state.key == "submitted"
+    assert objection.case.definition.states.filter(key="committee-review").exists()
