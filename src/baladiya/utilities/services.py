@@ -1221,6 +1221,8 @@ def transfer_effect(actor: Any, case: Any, action: Any, comment: str) -> None:
     ).first()
     if connection is None:
         raise UtilityError(_("No subscription with this number."))
+    if case.applicant_id != connection.party_id:
+        raise UtilityError(_("Only the holder of a subscription may transfer it."))
     holder = party_by_national_id(normalize_digits(str(data.get("new-holder-id", ""))).strip())
     if holder is None:
         raise UtilityError(_("The new holder is not registered."))

@@ -79,3 +79,29 @@ def test_a_subscription_transfer(town: dict[str, Any]) -> None:
         services.transfer_connection(actor=None, connection=connection, to=town["citizen"].party)
     with pytest.raises(ValidationError):
         services.set_connection_status(actor=None, connection=connection, status="active")
+
+
+def test_an_approved_transfer_case_moves_the_subscription(
+    town: dict[str, Any], make_staff: Any
+) -> None:
+    from baladiya.core.api import link_user_to_party
+    from baladiya.onestop import api as onestop
+
+    workflow.install_standard_processes(
+        actor=None, services=[onestop.service_by_key("subscription-transfer")]
+    )
+    connection = add_connection(town, 1)
+    new_holder = add_connection(town, 2).party
+    citizen = town["citizen"]
+    link_user_to_party(actor=None, user=citizen, party=connection.party)
+    case = workflow.open_case(
+        actor=citizen,
+        service_key="subscription-transfer",
+        data={"subscription-number": connection.number, "new-holder-id": new_holder.national_id},
+        branch=town["hq"],
+    )
+    head = make_staff("department-head", department=town["WAT"])
+    workflow.take_action(actor=town["clerk"], case_id=case.pk, action_key="accept")
+    workflow.take_action(actor=head, case_id=case.pk, action_key="approve")
+    connection.refresh_from_db()
+    assert connection.party == new_holder
