@@ -65,20 +65,34 @@ def _initial_key(key: bytes) -> int:
     return (k >> 12 | k << 52) & _MASK
 
 
-def _selectors(k: int, pos: int) -> int:
-    # key bits 4n+3 for the two nibbles n = 2*pos and 2*pos + 1
-    return (k >> (8 * pos + 3) & 1) | (k >> (8 * pos + 7) & 1) << 1
+def _round_tables(key: bytes) -> list[tuple[list[int], ...]]:
+    """For each round, the 8 per-byte tables its key selects (key bits 4n+3 pick S1/S2)."""
+    k = _initial_key(key)
+    rounds = []
+    for _ in range(_ROUNDS):
+        rounds.append(
+            tuple(
+                _ENCRYPT[pos][(k >> (8 * pos + 3) & 1) | (k >> (8 * pos + 7) & 1) << 1]
+                for pos in range(8)
+            )
+        )
+        k = (k << 1 | k >> 63) & _MASK
+    return rounds
 
 
 def encrypt(key: bytes, block: int) -> int:
     """Encrypt a 64-bit data block with an 8-byte decoder key."""
-    k = _initial_key(key)
-    for _ in range(_ROUNDS):
-        out = 0
-        for pos in range(8):
-            out |= _ENCRYPT[pos][_selectors(k, pos)][block >> (8 * pos) & 0xFF]
-        block = out
-        k = (k << 1 | k >> 63) & _MASK
+    for t0, t1, t2, t3, t4, t5, t6, t7 in _round_tables(key):
+        block = (
+            t0[block & 0xFF]
+            | t1[block >> 8 & 0xFF]
+            | t2[block >> 16 & 0xFF]
+            | t3[block >> 24 & 0xFF]
+            | t4[block >> 32 & 0xFF]
+            | t5[block >> 40 & 0xFF]
+            | t6[block >> 48 & 0xFF]
+            | t7[block >> 56]
+        )
     return block
 
 
