@@ -408,3 +408,34 @@ def test_a_renewal_asked_on_the_one_stop_form_is_refused_while_dues_are_unpaid(
             data={"licence-number": licence.number},
         )
     assert Licence.objects.get(case=again).previous_id == licence.pk
+
+
+def test_the_pages_and_the_pdf_work_in_english(
+    town: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    from django.conf import settings
+
+    licence = issued(town, django_capture_on_commit_callbacks)
+    owner = Client()
+    owner.force_login(town["owner"])
+    owner.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    for url in (
+        reverse("licensing:home"),
+        reverse("licensing:licence", args=[licence.pk]),
+        reverse("licensing:apply"),
+        reverse("licensing:workers", args=[licence.establishment_id]),
+        reverse("licensing:billboard-new"),
+    ):
+        page = owner.get(url).content.decode()
+        assert 'dir="ltr"' in page, url
+    assert (
+        "Renew for another year"
+        in owner.get(reverse("licensing:licence", args=[licence.pk])).content.decode()
+    )
+    pdf = owner.get(reverse("licensing:pdf", args=[licence.pk]) + "?lang=en")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "Shop licence" in text and licence.number in text
+    public = Client()
+    public.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    verdict = public.get(reverse("licensing:verify-number", args=[licence.number]))
+    assert "This licence is genuine and valid." in verdict.content.decode()
