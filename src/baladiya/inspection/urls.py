@@ -7,6 +7,7 @@ app_name = "inspection"
 urlpatterns: list[URLPattern | URLResolver] = [
     path("violations/", views.my_violations, name="my-violations"),
     path("violations/<str:number>/", views.violation, name="violation"),
+    path("violations/<str:number>/pdf/", views.notice_pdf, name="notice-pdf"),
     path("objections/<str:reference>/", views.objection, name="objection"),
     path("staff/inspections/", views.visits, name="visits"),
     path("staff/inspections/visits/<int:pk>/", views.visit, name="visit"),

@@ -16,6 +16,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from baladiya.core import api as core
@@ -103,6 +104,29 @@ def violation(request: HttpRequest, number: str) -> HttpResponse:
             **core.map_settings(),
         },
     )
+
+
+@login_required
+def notice_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    """The violation notice (PDF with a QR code to the violation's page), for
+    the violator or staff."""
+    found = _violation_or_404(request, number)
+    url = core.absolute_url(reverse("inspection:violation", args=[found.number]))
+    lang = request.GET.get("lang") or get_language() or "ar"
+    pdf = core.render_pdf(
+        "inspection/notice_pdf.html",
+        {
+            "violation": found,
+            "qr": core.qr_data_uri(url),
+            "url": url,
+            "days": services.PAYMENT_DAYS,
+            "organisation": core.organisation(),
+        },
+        language="en" if lang.startswith("en") else "ar",
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="violation-{found.number}.pdf"'
+    return response
 
 
 @login_required

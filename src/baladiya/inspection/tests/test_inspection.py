@@ -352,3 +352,14 @@ def test_the_objection_process_comes_back_if_the_generic_one_replaced_it(
     )
     assert objection.case.state.key == "submitted"
     assert objection.case.definition.states.filter(key="committee-review").exists()
+
+
+def test_the_violation_notice_is_a_pdf(town: dict[str, Any]) -> None:
+    violation = _record(town)
+    client = Client()
+    client.force_login(town["citizen"])
+    response = client.get(f"/violations/{violation.number}/pdf/")
+    assert response.status_code == 200
+    assert response.content.startswith(b"%PDF")
+    client.force_login(town["other"])
+    assert client.get(f"/violations/{violation.number}/pdf/").status_code == 404
