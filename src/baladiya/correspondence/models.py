@@ -156,6 +156,7 @@ class Letter(models.Model):
         verbose_name_plural = _("letters")
         ordering = ["-registered_at", "-pk"]
         indexes = [
+            models.Index(fields=["-registered_at", "-id"], name="correspondence_newest"),
             models.Index(fields=["direction", "year", "-serial"]),
             models.Index(fields=["status", "-registered_at"]),
             models.Index(fields=["entity", "-registered_at"]),

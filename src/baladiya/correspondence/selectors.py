@@ -63,13 +63,14 @@ def visible_letters(user: Any) -> QuerySet[Letter]:
             levels += [Classification.CONFIDENTIAL, Classification.SECRET]
         q |= Q(classification__in=levels)
     for assignment in _holds(user, "correspondence.view"):
+        # Each term can use an index (the referrals' letters, the departments).
         if assignment.department_id is None:
-            referred = Referral.objects.filter(letter_id=OuterRef("pk"))
-            q |= Q(Exists(referred)) | Q(to_department__isnull=False)
+            referred = Referral.objects.values("letter_id")
+            q |= Q(pk__in=referred) | Q(to_department__isnull=False)
             continue
         ids = core.department_descendants(assignment.department_id)
-        referred = Referral.objects.filter(letter_id=OuterRef("pk"), department_id__in=ids)
-        q |= Q(Exists(referred)) | Q(department_id__in=ids) | Q(to_department_id__in=ids)
+        referred = Referral.objects.filter(department_id__in=ids).values("letter_id")
+        q |= Q(pk__in=referred) | Q(department_id__in=ids) | Q(to_department_id__in=ids)
     return qs.filter(q)
 
 
