@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from baladiya.core.api import BootstrapMixin
 from baladiya.licensing.models import MedicalResult, SignType
 
+DOCUMENT = forms.ClearableFileInput(attrs={"accept": "application/pdf,image/jpeg,image/png"})
+
 
 class LicenceApplicationForm(BootstrapMixin, forms.Form):
     name = forms.CharField(label=_("Trade name of the shop"), max_length=200)
@@ -26,12 +28,31 @@ class LicenceApplicationForm(BootstrapMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "decimal", "dir": "ltr"}),
     )
     address = forms.CharField(label=_("Address"), max_length=300, required=False)
+    lease_or_ownership = forms.FileField(
+        label=_("Lease contract or ownership deed"), required=False, widget=DOCUMENT
+    )
+    site_sketch = forms.FileField(label=_("Site sketch"), required=False, widget=DOCUMENT)
+    civil_defence_approval = forms.FileField(
+        label=_("Civil defence approval"), required=False, widget=DOCUMENT
+    )
     latitude = forms.CharField(required=False, widget=forms.HiddenInput)
     longitude = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    DOCUMENTS = ("lease_or_ownership", "site_sketch", "civil_defence_approval")
 
     def __init__(self, *args: Any, activities: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["activity"].choices = [("", "—")] + [(a.code, a.name) for a in activities]
+
+    def split(self) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The answers and the documents (keyed by document kind)."""
+        data = dict(self.cleaned_data)
+        documents = {
+            name.replace("_", "-"): upload
+            for name in self.DOCUMENTS
+            if (upload := data.pop(name, None)) is not None
+        }
+        return data, documents
 
 
 class TransferForm(BootstrapMixin, forms.Form):

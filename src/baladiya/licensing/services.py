@@ -243,6 +243,7 @@ def apply_for_licence(
     latitude: object = "",
     longitude: object = "",
     idempotency_key: str = "",
+    documents: dict[str, UploadedFile] | None = None,
 ) -> Licence:
     """A business owner applies for the shop licence of a new establishment: the
     establishment is registered (with its registration number, as a party that
@@ -310,6 +311,11 @@ def apply_for_licence(
         title=name,
         idempotency_key=f"licence:{idempotency_key}" if idempotency_key else None,
     )
+    for kind, upload in (documents or {}).items():
+        try:
+            workflow.add_attachment(actor=actor, case=case, upload=upload, kind=kind)
+        except ValidationError as exc:
+            raise LicensingError({kind: exc.messages}) from exc
     licence = Licence.objects.create(establishment=establishment, holder=owner, case=case)
     core.record_audit(
         actor=actor,

@@ -45,7 +45,8 @@ def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
 
 def _errors_into(form: Any, exc: ValidationError) -> None:
     if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
+        for key, errors in exc.message_dict.items():
+            field = key.replace("-", "_")
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
@@ -96,12 +97,15 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def apply(request: HttpRequest) -> HttpResponse:
     activities = selectors.activities()
-    form = forms.LicenceApplicationForm(request.POST or None, activities=activities)
+    form = forms.LicenceApplicationForm(
+        request.POST or None, request.FILES or None, activities=activities
+    )
     key = request.POST.get("idempotency_key") or uuid.uuid4().hex
     if request.method == "POST" and form.is_valid():
+        answers, documents = form.split()
         try:
             licence = services.apply_for_licence(
-                actor=request.user, idempotency_key=key, **form.cleaned_data
+                actor=request.user, idempotency_key=key, documents=documents, **answers
             )
         except ValidationError as exc:
             _errors_into(form, exc)

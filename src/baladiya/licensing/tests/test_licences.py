@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -127,6 +128,25 @@ def test_bad_input_is_refused_with_every_error_and_nothing_saved(town: dict[str,
         apply(town, commercial_registration="12")
     assert "commercial_registration" in error.value.message_dict
     assert not Licence.objects.exists()
+    fake = SimpleUploadedFile("approval.pdf", b"MZ\x90 not a pdf", "application/pdf")
+    with pytest.raises(ValidationError) as error:
+        apply(town, documents={"civil-defence-approval": fake})
+    assert "civil-defence-approval" in error.value.message_dict
+    assert not Licence.objects.exists()
+    # Through the page: the error is shown on the field and the answers are kept.
+    owner = Client()
+    owner.force_login(town["owner"])
+    form = {"name": "بقالة الأمل", "activity": "grocery", "area": "80", "address": "تفوح"}
+    fake.seek(0)
+    page = owner.post(reverse("licensing:apply"), {**form, "civil_defence_approval": fake})
+    body = page.content.decode()
+    assert page.status_code == 200 and "id_civil_defence_approval_error" in body
+    assert 'value="بقالة الأمل"' in body
+    good = SimpleUploadedFile("approval.pdf", b"%PDF-1.4 approval", "application/pdf")
+    licence = apply(town, documents={"civil-defence-approval": good})
+    assert list(licence.case.attachments.values_list("kind", flat=True)) == [
+        "civil-defence-approval"
+    ]
 
 
 def test_the_licence_pdf_carries_the_verification_url_and_the_page_shows_no_personal_data(
