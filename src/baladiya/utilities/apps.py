@@ -59,6 +59,11 @@ class UtilitiesConfig(AppConfig):
         register_nav_item(
             NavItem(_("Consumption monitoring"), "utilities:monitor", "utilities.view", "📈", 54)
         )
+        register_nav_item(
+            NavItem(
+                _("Water and electricity tariffs"), "utilities:tariffs", "utilities.view", "₪", 55
+            )
+        )
         from baladiya.utilities import selectors
 
         register_portal_link(

@@ -137,7 +137,9 @@ def schedule_of(version: TariffVersion, *, meter_size: str = "") -> pricing.Sche
 
 
 def tariffs() -> QuerySet[Tariff]:
-    return Tariff.objects.prefetch_related("versions__blocks", "versions__charges")
+    return Tariff.objects.prefetch_related("versions__blocks", "versions__charges").order_by(
+        "utility", "category", "mode"
+    )
 
 
 def price_prepaid_units(

@@ -873,7 +873,9 @@ def start_billing_run(
         branch=branch,
         zone=zone,
         started_by=_system(actor),
-        total=selectors.billable_connections(cycle=cycle, branch=branch, zone=zone).count(),
+        total=selectors.billable_connections(cycle=cycle, branch=branch, zone=zone)
+        .exclude(bills__cycle=cycle)
+        .count(),
     )
     record_audit(
         actor=_system(actor),
@@ -925,8 +927,9 @@ def execute_billing_run(
     run = BillingRun.objects.select_related("cycle", "branch").get(pk=run_id)
     if run.status == RunStatus.DONE:
         return run
+    # Held connections are looked at again on every execution: count them afresh.
     BillingRun.objects.filter(pk=run.pk).update(
-        status=RunStatus.RUNNING, started_at=run.started_at or timezone.now(), error=""
+        status=RunStatus.RUNNING, started_at=run.started_at or timezone.now(), error="", skipped=0
     )
     context = _Context(
         cycle=run.cycle,

@@ -25,6 +25,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/utilities/runs/<int:pk>/progress/", views.run_progress, name="run-progress"),
     path("staff/utilities/runs/<int:pk>/bills.pdf", views.run_pdf, name="run-pdf"),
     path("staff/utilities/monitor/", views.monitor, name="monitor"),
+    path("staff/utilities/tariffs/", views.tariffs, name="tariffs"),
     path("account/utilities/", views.my_connections, name="my-connections"),
     path("account/utilities/<int:pk>/", views.my_connection, name="my-connection"),
     path("account/utilities/bills/<int:pk>/", views.bill_pdf, name="bill-pdf"),

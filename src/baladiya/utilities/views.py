@@ -184,6 +184,17 @@ def replace_meter(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@login_required
+def tariffs(request: HttpRequest) -> HttpResponse:
+    """Every tariff with its versions, blocks and charges."""
+    _staff(request, "utilities.view")
+    return render(
+        request,
+        "utilities/tariffs.html",
+        {"tariffs": selectors.tariffs(), "today": timezone.localdate()},
+    )
+
+
 # --- Readings --------------------------------------------------------------------------------
 
 

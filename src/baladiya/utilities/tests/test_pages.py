@@ -47,6 +47,7 @@ def test_staff_pages_render(billed: dict[str, Any]) -> None:
         ("utilities:run", [billed["run"].pk]),
         ("utilities:run-progress", [billed["run"].pk]),
         ("utilities:monitor", []),
+        ("utilities:tariffs", []),
     ):
         response = client.get(reverse(name, args=args))
         assert response.status_code == 200, name
