@@ -118,3 +118,24 @@ def has_investments(user: Any) -> bool:
     return party is not None and (
         core.has_role(user, "investor") or Offer.objects.filter(investor=party).exists()
     )
+
+
+def contract_for(user: Any, number: str) -> Contract:
+    """The contract if ``user`` is its investor or may see investments;
+    ``Contract.DoesNotExist`` otherwise."""
+    contract = (
+        Contract.objects.select_related("opportunity", "investor", "offer")
+        .prefetch_related(
+            Prefetch(
+                "instalments",
+                queryset=Instalment.objects.select_related("demand").order_by("sequence"),
+            )
+        )
+        .get(number=number)
+    )
+    party_id = getattr(user, "party_id", None)
+    if (party_id is not None and contract.investor_id == party_id) or core.has_capability(
+        user, "investment.view"
+    ):
+        return contract
+    raise Contract.DoesNotExist

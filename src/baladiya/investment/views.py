@@ -110,6 +110,30 @@ def mine(request: HttpRequest) -> HttpResponse:
     )
 
 
+@login_required
+def contract_pdf(request: HttpRequest, number: str) -> HttpResponse:
+    """The contract with its rent schedule (the investor's, or staff)."""
+    try:
+        contract = selectors.contract_for(request.user, number)
+    except ObjectDoesNotExist as exc:
+        raise Http404 from exc
+    url = core.absolute_url(request.path)
+    lang = request.GET.get("lang") or get_language() or "ar"
+    pdf = core.render_pdf(
+        "investment/contract_pdf.html",
+        {
+            "contract": contract,
+            "qr": core.qr_data_uri(url),
+            "url": url,
+            "organisation": core.organisation(),
+        },
+        language="en" if lang.startswith("en") else "ar",
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="contract-{contract.number}.pdf"'
+    return response
+
+
 # --- Back office -----------------------------------------------------------------------
 
 

@@ -201,6 +201,10 @@ def test_after_the_deadline_the_committee_opens_scores_and_awards(scene: dict[st
     client = Client()
     client.force_login(investor)
     assert contract.number in client.get("/account/investments/").content.decode()
+    pdf = client.get(f"/account/investments/contracts/{contract.number}/pdf/")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    client.force_login(scene["investors"][1])
+    assert client.get(f"/account/investments/contracts/{contract.number}/pdf/").status_code == 404
 
 
 def test_an_offer_below_the_minimum_or_from_a_citizen_is_refused(scene: dict[str, Any]) -> None:
