@@ -75,6 +75,11 @@ class UtilitiesConfig(AppConfig):
                 show=lambda user: selectors.connections_of(user=user).exists(),
             )
         )
+        from baladiya.gis import api as gis
+
+        gis.register_parcel_links(
+            "utilities", selectors.linked_to_parcel, capability="utilities.view"
+        )
         from baladiya.utilities import handlers
 
         handlers.connect()

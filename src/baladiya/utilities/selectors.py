@@ -38,6 +38,7 @@ from baladiya.utilities.models import (
     Tariff,
     TariffMode,
     TariffVersion,
+    Utility,
 )
 
 
@@ -413,3 +414,21 @@ def case_row(case_id: int) -> Any:
     the connection's own foreign key."""
     model = Connection._meta.get_field("case").related_model
     return model._default_manager.select_related("applicant", "branch").get(pk=case_id)
+
+
+def linked_to_parcel(parcel: Any, user: Any) -> list[Any]:
+    """The water and electricity connections on a parcel (its card on the map)."""
+    from django.urls import reverse
+
+    from baladiya.gis import api as gis
+
+    return [
+        gis.LinkedRecord(
+            kind=str(Utility(c.utility).label),
+            reference=c.number,
+            title=c.party.name,
+            url=reverse("utilities:connection", args=[c.pk]),
+            status=c.get_status_display(),
+        )
+        for c in Connection.objects.filter(parcel=parcel).select_related("party")[:50]
+    ]

@@ -1143,10 +1143,12 @@ def connection_from_case(*, case: Any) -> Connection:
     if branch is None or case.applicant is None:
         raise UtilityError(_("The case has no applicant or branch."))
     parcel = None
-    if data.get("parcel"):
+    label = normalize_digits(str(data.get("parcel") or "")).strip()
+    if label:
         from baladiya.gis import api as gis
 
-        parcel = gis.parcel_by_id(data["parcel"]) if str(data["parcel"]).isdigit() else None
+        block, _sep, number = label.replace("-", "/").rpartition("/")
+        parcel = gis.parcel_by_number(block.strip(), number.strip())
     return register_connection(
         actor=None,
         party=case.applicant,
