@@ -113,7 +113,7 @@ def _png(image: object, size: int) -> bytes:
     copy = image.convert("RGB")
     copy.thumbnail((size, size * 2))
     out = io.BytesIO()
-    copy.save(out, format="PNG")
+    copy.save(out, format="PNG", compress_level=1)  # fast to write
     return out.getvalue()
 
 

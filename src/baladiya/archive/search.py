@@ -37,7 +37,7 @@ from django.utils.module_loading import import_string
 from baladiya.archive import analysis
 
 EXACT_BOOST = 2.0
-WRITER_HEAP = 32_000_000  # one document or a few: a small writer
+WRITER_HEAP = 15_000_000  # one document or a few: the smallest writer tantivy allows
 REBUILD_HEAP = 256_000_000  # a rebuild chunk: a large writer on every core
 
 
