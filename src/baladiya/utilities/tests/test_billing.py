@@ -158,3 +158,16 @@ def test_a_held_reading_is_not_billed_until_cleared(town: dict[str, Any]) -> Non
     run = services.execute_billing_run(run_id=run.pk)
     assert run.billed == 1
     assert ConnectionBill.objects.get(connection=connection).consumption == 50
+
+
+def test_the_billing_command(town: dict[str, Any]) -> None:
+    import io
+
+    from django.core.management import call_command
+
+    add_connection(town, 1, reading=Decimal(25))
+    out = io.StringIO()
+    call_command("utilities_bill", utility="water", cycle="2026-01", stdout=out)
+    assert "1 billed" in out.getvalue()
+    call_command("utilities_bill", utility="water", cycle="2026-01", stdout=out)
+    assert ConnectionBill.objects.count() == 1
