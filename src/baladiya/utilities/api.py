@@ -83,20 +83,6 @@ def sts_identity(meter: Meter) -> MeterIdentity:
     )
 
 
-def idle_prepaid_meters(*, days: int, on: dt.date) -> list[Meter]:
-    """Prepaid meters with no purchase in the last ``days`` days (the vending
-    app records purchases; a meter it has never sold to counts from its fitting)."""
-    from baladiya.vending import api as vending
-
-    last = getattr(vending, "last_purchase_dates", None)
-    since = on - dt.timedelta(days=days)
-    meters = list(
-        prepaid_meters().select_related("connection__party").filter(installed_on__lte=since)
-    )
-    dates: dict[int, dt.date] = last([m.pk for m in meters]) if last is not None else {}
-    return [m for m in meters if dates.get(m.pk, m.installed_on) <= since]
-
-
 def load_demo(
     *, profile_key: str, country: str, persons: Sequence[Any], establishments: Sequence[Any]
 ) -> None:
@@ -111,7 +97,6 @@ __all__ = [
     "QuoteLine",
     "TariffError",
     "TariffMissing",
-    "idle_prepaid_meters",
     "load_demo",
     "meter_by_serial",
     "meters_of",
