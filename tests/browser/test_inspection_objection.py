@@ -1,4 +1,5 @@
-"""A violation, an objection and a reduced fine in a real browser, in Arabic: an
+"""A violation, an objection and a reduced fine in a real browser, in Arabic and
+in English: an
 inspector records a health violation against a restaurant with a photo and a
 map pin; the restaurant objects on the portal; the committee proposes a lower
 fine, the head of health endorses it and the finance manager approves the
@@ -78,13 +79,16 @@ def scene(org_ps: Any, roles: Any, tmp_path: Any) -> dict[str, Any]:
     return {"restaurant": restaurant, "photo": photo}
 
 
-def _sign_in(browser: Any, live_server: Any, username: str) -> Any:
+def _sign_in(browser: Any, live_server: Any, username: str, language: str) -> Any:
     context = browser.new_context(
         base_url=live_server.url, locale="ar", viewport={"width": 1280, "height": 900}
     )
     page = context.new_page()
     page.set_default_timeout(15_000)
     page.goto("/accounts/login/")
+    if language == "en":
+        page.locator("#switch-language").click()
+        page.wait_for_load_state()
     page.locator("#id_username").fill(username)
     page.locator("#id_password").fill(PASSWORD)
     page.locator("main form button[type=submit]").click()
@@ -92,29 +96,30 @@ def _sign_in(browser: Any, live_server: Any, username: str) -> Any:
     return page
 
 
+@pytest.mark.parametrize("language", ["ar", "en"])
 def test_a_health_fine_is_reduced_on_objection(
-    browser: Any, live_server: Any, scene: dict[str, Any], screenshot: Any
+    browser: Any, live_server: Any, scene: dict[str, Any], screenshot: Any, language: str
 ) -> None:
     from baladiya.inspection.models import Objection
 
     # 1. The inspector records the violation with a photo and a pin.
-    inspector = _sign_in(browser, live_server, "inspector")
+    inspector = _sign_in(browser, live_server, "inspector", language)
     inspector.goto("/staff/violations/new/")
-    assert inspector.locator("html").get_attribute("lang") == "ar"
+    assert inspector.locator("html").get_attribute("lang") == language
     inspector.locator("#id_party").fill("562424242")
     inspector.locator("#id_article").select_option("H-01")
     inspector.locator("#id_description").fill("مواد غذائية منتهية الصلاحية على رفوف العرض")
     inspector.locator("#id_photos").set_input_files(str(scene["photo"]))
     inspector.locator("#pin-map").click(position={"x": 300, "y": 180})
     assert inspector.locator("#id_latitude").input_value() != ""
-    screenshot("inspection-record-ar", inspector)
+    screenshot(f"inspection-record-{language}", inspector)
     inspector.locator("#violation-form button[type=submit]").click()
     number = inspector.locator("#violation-number").inner_text().strip()
     assert number.startswith("V-")
     assert "500" in inspector.locator("#violation-fine").inner_text()
 
     # 2. The restaurant sees it on the portal and objects.
-    owner = _sign_in(browser, live_server, "562424242")
+    owner = _sign_in(browser, live_server, "562424242", language)
     owner.goto("/violations/")
     owner.get_by_role("link", name=number).click()
     owner.locator("#id_grounds").fill(
@@ -123,7 +128,7 @@ def test_a_health_fine_is_reduced_on_objection(
     owner.locator("#objection-form button[type=submit]").click()
     reference = owner.locator("#reference").inner_text().strip()
     assert reference.startswith("TAF-")
-    screenshot("inspection-objection-ar", owner)
+    screenshot(f"inspection-objection-{language}", owner)
 
     # 3. The committee (the inspector) reviews it and proposes a lower fine.
     inspector.goto(f"/staff/objections/{reference}/")
@@ -137,13 +142,13 @@ def test_a_health_fine_is_reduced_on_objection(
     assert inspector.locator("#proposal").is_visible()
 
     # 4. The head of health endorses it; the finance manager approves the amendment.
-    head = _sign_in(browser, live_server, "health-head")
+    head = _sign_in(browser, live_server, "health-head", language)
     head.goto(f"/staff/objections/{reference}/")
     head.locator("#approve-form button[type=submit]").click()
     head.wait_for_load_state()
     assert not head.locator("#approve-form").count()
     demand_number = Objection.objects.get(case__reference=reference).violation.demand.number
-    finance = _sign_in(browser, live_server, "finance")
+    finance = _sign_in(browser, live_server, "finance", language)
     finance.goto("/staff/revenue/approvals/")
     finance.locator("tr", has_text=demand_number).locator("button[value=approve]").click()
     finance.wait_for_load_state()
@@ -156,7 +161,7 @@ def test_a_health_fine_is_reduced_on_objection(
     assert owner.locator("#statement .row-amendment").count() == 1
     assert "300" in owner.locator("#statement .row-amendment").inner_text()
     assert "200" in owner.locator("#owed").inner_text()
-    screenshot("inspection-statement-ar", owner)
+    screenshot(f"inspection-statement-{language}", owner)
     objection = Objection.objects.select_related("violation").get(case__reference=reference)
     assert objection.violation.fine == Decimal("200.00")
     assert objection.violation.status == "reduced"
