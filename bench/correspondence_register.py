@@ -79,9 +79,9 @@ def main() -> None:
     from django.db import connection, transaction
     from django.utils import timezone
 
+    call_command("migrate", verbosity=0)
     if args.database_url:
         call_command("flush", interactive=False, verbosity=0)
-    call_command("migrate", verbosity=0)
 
     from baladiya.core import api as core
     from baladiya.correspondence import selectors, services
