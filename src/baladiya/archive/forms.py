@@ -39,6 +39,7 @@ class SearchForm(BootstrapMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     doc_type = forms.ChoiceField(label=_("Type"), required=False)
     department = forms.ChoiceField(label=_("Department"), required=False)
+    branch = forms.ChoiceField(label=_("Branch"), required=False)
     tag = forms.CharField(label=_("Tag"), required=False)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -48,13 +49,21 @@ class SearchForm(BootstrapMixin, forms.Form):
     )
     order = forms.ChoiceField(label=_("Order"), choices=ORDER_CHOICES, required=False)
 
-    def __init__(self, *args: Any, types: list[Any], departments: list[Any], **kw: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        types: list[Any],
+        departments: list[Any],
+        branches: list[Any],
+        **kw: Any,
+    ) -> None:
         super().__init__(*args, **kw)
         self.fields["doc_type"].choices = [("", _("All types")), *_type_choices(types)]
         self.fields["department"].choices = [
             ("", _("All departments")),
             *_department_choices(departments),
         ]
+        self.fields["branch"].choices = [("", _("All branches")), *_department_choices(branches)]
 
 
 class UploadForm(BootstrapMixin, forms.Form):
@@ -70,6 +79,7 @@ class UploadForm(BootstrapMixin, forms.Form):
     )
     doc_type = forms.ChoiceField(label=_("Document type"))
     department = forms.ChoiceField(label=_("Owning department"))
+    branch = forms.ChoiceField(label=_("Branch"), required=False)
     level = forms.ChoiceField(label=_("Confidentiality"), choices=Level.choices)
     number = forms.CharField(label=_("Number"), required=False, max_length=100)
     date = forms.DateField(
@@ -83,10 +93,18 @@ class UploadForm(BootstrapMixin, forms.Form):
     )
     link_id = forms.CharField(label=_("Linked record"), required=False)
 
-    def __init__(self, *args: Any, types: list[Any], departments: list[Any], **kw: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        types: list[Any],
+        departments: list[Any],
+        branches: list[Any],
+        **kw: Any,
+    ) -> None:
         super().__init__(*args, **kw)
         self.fields["doc_type"].choices = _type_choices(types)
         self.fields["department"].choices = _department_choices(departments)
+        self.fields["branch"].choices = [("", "—"), *_department_choices(branches)]
         self.fields["level"].initial = Level.INTERNAL
         self.metadata_fields: list[str] = []
         for doc_type in types:

@@ -61,7 +61,12 @@ def home(request: HttpRequest) -> HttpResponse:
     core.require(request.user, "archive.view")
     types = selectors.document_types()
     departments = list(core.departments())
-    form = SearchForm(request.GET or None, types=types, departments=departments)
+    form = SearchForm(
+        request.GET or None,
+        types=types,
+        departments=departments,
+        branches=list(core.branches()),
+    )
     page = facets = None
     filters: dict[str, Any] = {}
     if form.is_bound and form.is_valid():
@@ -69,6 +74,7 @@ def home(request: HttpRequest) -> HttpResponse:
         filters = {
             "doc_type": data["doc_type"],
             "department": int(data["department"]) if data["department"] else None,
+            "branch": int(data["branch"]) if data["branch"] else None,
             "tags": [data["tag"]] if data["tag"] else [],
             "date_from": data["date_from"],
             "date_to": data["date_to"],
@@ -112,12 +118,18 @@ def upload(request: HttpRequest) -> HttpResponse:
     core.require(request.user, "archive.upload")
     types = selectors.document_types()
     departments = list(core.departments())
+    branches = list(core.branches())
     form = UploadForm(
-        request.POST or None, request.FILES or None, types=types, departments=departments
+        request.POST or None,
+        request.FILES or None,
+        types=types,
+        departments=departments,
+        branches=branches,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         department = next(d for d in departments if str(d.pk) == data["department"])
+        branch = next((b for b in branches if str(b.pk) == data["branch"]), None)
         link = (
             (data["link_type"], data["link_id"]) if data["link_type"] and data["link_id"] else None
         )
@@ -135,6 +147,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                         + upload.name.rsplit(".", 1)[0],
                         doc_type=data["doc_type"],
                         department=department,
+                        branch=branch,
                         level=data["level"],
                         number=data["number"],
                         date=data["date"],

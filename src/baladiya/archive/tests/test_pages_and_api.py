@@ -234,3 +234,22 @@ def test_files_waiting_for_ocr_are_queued_again_once_it_is_there(
     with django_capture_on_commit_callbacks(execute=True):
         assert services.requeue_waiting_for_ocr() == 1
     assert Version.objects.get(document=doc).state == VersionState.DONE
+
+
+def test_branch_and_department_filters(
+    archive_town: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from baladiya.core.services import create_branch
+
+    hq = archive_town["hq"]
+    north = create_branch(
+        actor=None, code="N", name_ar="الشمال", name_en="North", kind="service-office"
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        doc = store(archive_town["archivist"], archive_town["SEC"], title="كتاب الفرع", branch=hq)
+    clerk = archive_town["archivist"]
+    assert [h.document_id for h in api.search(clerk, "الفرع", branch=hq).hits] == [doc.pk]
+    assert api.search(clerk, "الفرع", branch=north).total == 0
+    assert api.search(clerk, "الفرع", department=archive_town["ENG"]).total == 0
+    response = _client(clerk).get("/staff/archive/", {"q": "الفرع", "branch": north.pk})
+    assert "كتاب الفرع" not in response.content.decode()
