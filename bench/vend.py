@@ -5,7 +5,8 @@ credit to prepaid water meters picked at random (each sale: arrears share, block
 tariff from this month's purchases, demand, payment with receipt and ledger entry,
 the meter's row lock, TID, STS token, audit). The clients run in threads, each with
 its own database connection. As baselines it times the raw token engine (decoder
-key + STA credit token) and the same sales with one client, and prints the ratios.
+key + STA credit token) and the same sales with one client, and prints the ratios
+and the number of database statements one sale makes.
 
     python bench/vend.py                              # 4 clients, 2,000 sales
     python bench/vend.py --clients 8 --sales 4000 --meters 500
@@ -166,6 +167,17 @@ def run_sales(cashiers: list[Any], meters: list[Any], sales: int, label: str) ->
     return per_client * len(cashiers) / elapsed
 
 
+def queries_per_sale(cashier: Any, meter: Any) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from baladiya.vending import services
+
+    with CaptureQueriesContext(connection) as captured:
+        services.sell(actor=cashier, meter=meter, amount=Decimal(20), idempotency_key="queries")
+    return len(captured.captured_queries)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=4)
@@ -197,6 +209,7 @@ def main() -> None:
     cashiers, meters = set_up(args.clients, args.meters)
 
     tokens = engine_tokens_per_second(args.tokens)
+    queries = queries_per_sale(cashiers[0], meters[0])
     one = run_sales(cashiers[:1], meters, max(args.sales // 4, 50), "one")
     many = run_sales(cashiers, meters, args.sales, "many")
     print(f"raw engine (decoder key + credit token): {tokens:10.0f} tokens/s")
@@ -204,6 +217,7 @@ def main() -> None:
     print(f"vend service, {args.clients} clients:                 {many:10.1f} vends/s")
     print(f"scaling {args.clients} clients / 1 client:             {many / one:10.2f}x")
     print(f"raw engine / vend service ({args.clients} clients):   {tokens / many:10.1f}x")
+    print(f"database statements per sale:            {queries:10d}")
 
 
 if __name__ == "__main__":

@@ -29,13 +29,6 @@ def _may_see_party(user: User | None, party: Any) -> None:
     core.require(user, "vending.view")
 
 
-def vends(*, user: User | None) -> QuerySet[Vend]:
-    """All sales, for staff who may see them."""
-    if user is not None:
-        core.require(user, "vending.view")
-    return Vend.objects.select_related("meter", "party", "shift", "branch", "operator")
-
-
 def vends_of(*, user: User | None, party: Any) -> QuerySet[Vend]:
     """A customer's sales: the customer himself or staff."""
     _may_see_party(user, party)
