@@ -38,6 +38,8 @@ class ArchiveConfig(AppConfig):
                 _("Archive access log"), "archive:access-log", "archive.read_access_log", "🔎", 90
             )
         )
-        from baladiya.archive import handlers
+        from baladiya.archive import handlers, selectors
+        from baladiya.gis import api as gis
 
         handlers.register()
+        gis.register_parcel_links("archive", selectors.linked_to_parcel, capability="archive.view")

@@ -486,3 +486,25 @@ def changed_since(timestamp: float) -> list[int]:
     """Documents changed after ``timestamp`` (seconds since the epoch)."""
     since = dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
     return list(Document.objects.filter(updated_at__gte=since).values_list("pk", flat=True))
+
+
+PARCEL_LINK = "gis.parcel"
+
+
+def linked_to_parcel(parcel: Any, user: Any) -> list[Any]:
+    """Documents linked to a parcel that ``user`` may read (for the parcel's card)."""
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from baladiya.gis import api as gis
+
+    return [
+        gis.LinkedRecord(
+            kind=_("Archived document"),
+            reference=document.number or str(document.pk),
+            title=document.title,
+            url=reverse("archive:document", args=[document.pk]),
+            status=document.get_level_display(),
+        )
+        for document in documents_linked_to(user, PARCEL_LINK, str(parcel.pk))[:50]
+    ]

@@ -253,3 +253,27 @@ def test_branch_and_department_filters(
     assert api.search(clerk, "الفرع", department=archive_town["ENG"]).total == 0
     response = _client(clerk).get("/staff/archive/", {"q": "الفرع", "branch": north.pk})
     assert "كتاب الفرع" not in response.content.decode()
+
+
+def test_documents_linked_to_a_parcel_show_on_its_card(
+    archive_town: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from types import SimpleNamespace
+
+    with django_capture_on_commit_callbacks(execute=True):
+        doc = store(
+            archive_town["archivist"],
+            archive_town["SEC"],
+            title="مخطط القطعة",
+            link=("gis.parcel", "7"),
+        )
+        store(
+            archive_town["archivist"],
+            archive_town["SEC"],
+            title="سري",
+            level="secret",
+            link=("gis.parcel", "7"),
+        )
+    parcel = SimpleNamespace(pk=7)
+    cards = selectors.linked_to_parcel(parcel, archive_town["archivist2"])
+    assert [c.title for c in cards] == [doc.title]
