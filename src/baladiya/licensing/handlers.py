@@ -30,6 +30,9 @@ def on_case_transitioned(event: workflow.CaseTransitioned) -> None:
             services.raise_certificate_fee(case_id=event.case_id)
         elif event.action_key in ("fit", "unfit"):
             services.certificate_from_case(case_id=event.case_id, action_key=event.action_key)
+    elif event.service_key == services.CANCEL:
+        if event.to_state == "approved":
+            services.cancel_from_case(case_id=event.case_id)
     elif event.service_key == services.BILLBOARD:
         if event.to_state == "awaiting-payment":
             services.raise_billboard_fee(case_id=event.case_id)

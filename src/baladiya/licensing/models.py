@@ -161,6 +161,14 @@ class Licence(models.Model):
         return self.number or str(_("Licence application"))
 
     @property
+    def current_status(self) -> str:
+        """The status as of today (an active licence past its end date is expired
+        even before the nightly job marks it)."""
+        if self.status == LicenceStatus.ACTIVE and not self.is_valid:
+            return str(LicenceStatus.EXPIRED.label)
+        return str(self.get_status_display())
+
+    @property
     def is_valid(self) -> bool:
         return (
             self.status == LicenceStatus.ACTIVE

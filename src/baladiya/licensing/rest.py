@@ -46,7 +46,7 @@ class PublicLicenceSerializer(serializers.Serializer):
     number = serializers.CharField()
     establishment = serializers.CharField(source="establishment.name")
     activity = serializers.CharField(source="establishment.activity.name")
-    status = serializers.CharField()
+    status = serializers.CharField(source="current_status")
     valid = serializers.BooleanField(source="is_valid")
     valid_from = serializers.DateField()
     valid_until = serializers.DateField()

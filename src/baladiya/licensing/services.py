@@ -311,11 +311,11 @@ def apply_for_licence(
         title=name,
         idempotency_key=f"licence:{idempotency_key}" if idempotency_key else None,
     )
-    for kind, upload in (documents or {}).items():
+    for document, upload in (documents or {}).items():
         try:
-            workflow.add_attachment(actor=actor, case=case, upload=upload, kind=kind)
+            workflow.add_attachment(actor=actor, case=case, upload=upload, kind=document)
         except ValidationError as exc:
-            raise LicensingError({kind: exc.messages}) from exc
+            raise LicensingError({document: exc.messages}) from exc
     licence = Licence.objects.create(establishment=establishment, holder=owner, case=case)
     core.record_audit(
         actor=actor,
@@ -797,6 +797,41 @@ def cancel_licence(
         obj=licence,
         before={"status": before},
         after={"status": licence.status, "closed_on": closure_date},
+    )
+    return licence
+
+
+CANCEL = "shop-license-cancel"
+
+
+@transaction.atomic
+def cancel_from_case(*, case_id: int) -> Licence | None:
+    """A cancellation asked on the one-stop form was approved: cancel the
+    applicant's licence from the closure date given."""
+    case = workflow.case_for(_system_user(), case_id=case_id)
+    data = case.data or {}
+    number = core.normalize_digits(str(data.get("licence-number", ""))).strip().upper()
+    licence = (
+        Licence.objects.select_for_update(of=("self",))
+        .filter(number=number, holder=case.applicant)
+        .first()
+    )
+    if licence is None or licence.status not in (LicenceStatus.ACTIVE, LicenceStatus.EXPIRED):
+        return None
+    try:
+        closure = dt.date.fromisoformat(str(data.get("closure-date", "")))
+    except ValueError:
+        closure = timezone.localdate()
+    licence.status = LicenceStatus.CANCELLED
+    licence.ended_on = closure
+    licence.end_reason = str(data.get("reason") or _("Closure of the establishment"))[:300]
+    licence.save(update_fields=["status", "ended_on", "end_reason"])
+    Establishment.objects.filter(pk=licence.establishment_id).update(closed_on=closure)
+    core.record_audit(
+        actor=None,
+        action="licensing.licence.cancel",
+        obj=licence,
+        after={"status": licence.status, "case": case.reference, "closed_on": closure},
     )
     return licence
 

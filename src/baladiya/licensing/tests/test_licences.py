@@ -459,3 +459,28 @@ def test_the_pages_and_the_pdf_work_in_english(
     public.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     verdict = public.get(reverse("licensing:verify-number", args=[licence.number]))
     assert "This licence is genuine and valid." in verdict.content.decode()
+
+
+def test_a_cancellation_approved_on_the_standard_process_cancels_the_licence(
+    town: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    spec = {
+        **workflow.process_spec("application"),
+        "key": "shop-license-cancel",
+        "department": "HLT",
+    }
+    workflow.install_definition(actor=None, spec=spec)
+    licence = issued(town, django_capture_on_commit_callbacks)
+    closure = timezone.localdate() + dt.timedelta(days=3)
+    case = workflow.open_case(
+        actor=town["owner"],
+        service_key="shop-license-cancel",
+        data={"licence-number": licence.number, "closure-date": closure.isoformat()},
+    )
+    workflow.take_action(actor=town["clerk"], case_id=case.pk, action_key="accept")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.take_action(actor=town["hlt_head"], case_id=case.pk, action_key="approve")
+    licence.refresh_from_db()
+    assert licence.status == LicenceStatus.CANCELLED and licence.ended_on == closure
+    verify = Client().get(reverse("licensing:verify-number", args=[licence.number]))
+    assert "alert-danger" in verify.content.decode()
