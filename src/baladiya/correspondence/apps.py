@@ -50,6 +50,17 @@ class CorrespondenceConfig(AppConfig):
                 61,
             )
         )
+        from baladiya.correspondence import selectors
+
+        core.register_portal_link(
+            core.PortalLink(
+                _("My letters to the municipality"),
+                "correspondence:mine",
+                "✉",
+                80,
+                show=lambda user: selectors.letters_of_party(user).exists(),
+            )
+        )
         workflow.register_case_pages(
             "correspondence-referral",
             staff="correspondence:referral",

@@ -27,6 +27,7 @@ from baladiya.archive import api as archive
 from baladiya.core import api as core
 from baladiya.correspondence.models import (
     Classification,
+    Direction,
     Entity,
     Letter,
     LetterStatus,
@@ -281,3 +282,16 @@ def heads_of(department: Any) -> list[Any]:
         for user in core.users_with_roles({"department-head"})
         if core.has_role(user, "department-head", department=department)
     ]
+
+
+def letters_of_party(user: Any) -> QuerySet[Letter]:
+    """A citizen's or establishment's own letters with the municipality: what he
+    wrote (incoming) and what he was sent (outgoing), newest first."""
+    party_id = getattr(user, "party_id", None)
+    if not party_id or not getattr(user, "is_authenticated", False):
+        return Letter.objects.none()
+    return (
+        Letter.objects.filter(entity__party_id=party_id)
+        .exclude(direction=Direction.INTERNAL)
+        .order_by("-registered_at", "-pk")
+    )

@@ -12,5 +12,6 @@ urlpatterns = [
     path("staff/correspondence/referrals/<str:reference>/", views.referral, name="referral"),
     path("staff/correspondence/<str:number>/", views.detail, name="detail"),
     path("staff/correspondence/<str:number>/pdf/", views.slip_pdf, name="pdf"),
+    path("correspondence/mine/", views.my_letters, name="mine"),
     path("correspondence/verify/<str:token>/", views.verify, name="verify"),
 ]

@@ -359,3 +359,14 @@ def entities(request: HttpRequest) -> HttpResponse:
         "correspondence/entities.html",
         {"form": form, "page_obj": page, "entities": page.object_list, "q": query},
     )
+
+
+@login_required
+def my_letters(request: HttpRequest) -> HttpResponse:
+    """The signed-in person's letters with the municipality and where they stand."""
+    page = Paginator(selectors.letters_of_party(request.user), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request, "correspondence/my_letters.html", {"page_obj": page, "letters": page.object_list}
+    )

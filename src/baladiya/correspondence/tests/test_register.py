@@ -481,3 +481,32 @@ def test_correspondents_page(client: Any, town: dict[str, Any]) -> None:
     assert Entity.objects.get(name_ar="سامي التميمي").party == person
     client.force_login(town["eng_head"])
     assert client.get(url).status_code == 403
+
+
+def test_a_citizen_sees_his_own_letters_only(client: Any, town: dict[str, Any]) -> None:
+    from baladiya.core.profiles import luhn_check_digit
+    from baladiya.core.services import create_party_login, register_person
+
+    people = []
+    for stem in ("4100000", "4100001"):
+        party = register_person(
+            actor=None,
+            national_id=stem + "0" + luhn_check_digit(stem + "0"),
+            name_ar=f"مواطن {stem}",
+            phone="0599555666",
+        )
+        people.append(
+            create_party_login(actor=None, party=party, password="x-Pass-2026", role_key="citizen")
+        )
+    mine = services.ensure_entity(
+        actor=None, name_ar="سامي التميمي", kind="person", party=people[0].party
+    )
+    letter = _incoming(town, subject="اعتراض على رسوم", entity=mine)
+    _incoming(town, subject="كتاب جهة أخرى")
+    client.force_login(people[0])
+    page = client.get(reverse("correspondence:mine")).content.decode()
+    assert letter.number in page and "كتاب جهة أخرى" not in page
+    client.force_login(people[1])
+    assert letter.number not in client.get(reverse("correspondence:mine")).content.decode()
+    # …and no staff page of the register opens for a citizen.
+    assert client.get(reverse("correspondence:detail", args=[letter.number])).status_code == 403
