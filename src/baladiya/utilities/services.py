@@ -26,7 +26,11 @@ from baladiya.core.api import (
     Branch,
     Party,
     User,
+    branches,
+    luhn_check_digit,
+    next_number,
     normalize_digits,
+    party_by_national_id,
     record_audit,
     require,
 )
@@ -224,8 +228,6 @@ def add_tariff_version(
 
 
 def _connection_number(utility: str) -> str:
-    from baladiya.core.api import next_number
-
     prefix = "W" if utility == Utility.WATER else "E"
     return f"{prefix}-{next_number(key=f'utilities:connection:{prefix}'):07d}"
 
@@ -1137,8 +1139,6 @@ def connection_from_case(*, case: Any) -> Connection:
     data = case.data or {}
     utility = Utility.WATER if case.service_key.startswith("water") else Utility.ELECTRICITY
     category = data.get("category") or Category.RESIDENTIAL
-    from baladiya.core.api import branches
-
     branch = case.branch or branches().first()
     if branch is None or case.applicant is None:
         raise UtilityError(_("The case has no applicant or branch."))
@@ -1218,8 +1218,6 @@ def close_effect(actor: Any, case: Any, action: Any, comment: str) -> None:
 
 def transfer_effect(actor: Any, case: Any, action: Any, comment: str) -> None:
     """An approved transfer: the subscription passes to the new holder."""
-    from baladiya.core.api import party_by_national_id
-
     data = case.data or {}
     connection = Connection.objects.filter(
         number=str(data.get("subscription-number", "")).strip()
@@ -1378,8 +1376,6 @@ def load_demo_utilities(
     a year of cycles, water and electricity connections (some prepaid with STS
     parameters in the demo's supply group), a year of readings, a completed
     billing cycle and a few anomalies waiting in the queue."""
-    from baladiya.core.api import branches, luhn_check_digit
-
     ensure_revenue_heads()
     install_processes()
     if Tariff.objects.exists():
