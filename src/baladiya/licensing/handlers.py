@@ -33,6 +33,9 @@ def on_case_transitioned(event: workflow.CaseTransitioned) -> None:
     elif event.service_key == services.CANCEL:
         if event.to_state == "approved":
             services.cancel_from_case(case_id=event.case_id)
+    elif event.service_key == services.TRANSFER:
+        if event.to_state == "approved":
+            services.transfer_from_case(case_id=event.case_id)
     elif event.service_key == services.BILLBOARD:
         if event.to_state == "awaiting-payment":
             services.raise_billboard_fee(case_id=event.case_id)

@@ -692,6 +692,32 @@ def request_transfer(*, actor: User, licence_id: int, new_owner_id_number: str) 
     """The current owner consents to hand the licence to a new owner; the new
     owner must consent in turn from his own account."""
     licence = _own_licence(actor, licence_id)
+    return _start_transfer(actor, licence, new_owner_id_number)
+
+
+@transaction.atomic
+def transfer_from_case(*, case_id: int) -> TransferConsent | None:
+    """A transfer asked on the one-stop form was approved: the applicant's
+    consent is on the case; the new owner is asked for his."""
+    case = workflow.case_for(_system_user(), case_id=case_id)
+    data = case.data or {}
+    number = core.normalize_digits(str(data.get("licence-number", ""))).strip().upper()
+    licence = (
+        Licence.objects.select_for_update(of=("self",))
+        .filter(number=number, holder=case.applicant)
+        .first()
+    )
+    if licence is None:
+        return None
+    try:
+        return _start_transfer(None, licence, str(data.get("new-owner-id", "")))
+    except ValidationError:
+        return None
+
+
+def _start_transfer(
+    actor: User | None, licence: Licence, new_owner_id_number: str
+) -> TransferConsent:
     if not licence.is_valid:
         raise LicensingError(_("Only a valid licence can be transferred."))
     new_owner = core.party_by_national_id(core.normalize_digits(new_owner_id_number.strip()))
@@ -801,7 +827,7 @@ def cancel_licence(
     return licence
 
 
-CANCEL = "shop-license-cancel"
+CANCEL, TRANSFER = "shop-license-cancel", "shop-license-transfer"
 
 
 @transaction.atomic

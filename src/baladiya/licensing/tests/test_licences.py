@@ -20,7 +20,7 @@ from pypdf import PdfReader
 
 from baladiya.core.api import AccessDenied, notifications_of
 from baladiya.licensing import services
-from baladiya.licensing.models import Licence, LicenceStatus
+from baladiya.licensing.models import Licence, LicenceStatus, TransferConsent
 from baladiya.revenue import api as revenue
 from baladiya.workflow import api as workflow
 
@@ -484,3 +484,32 @@ def test_a_cancellation_approved_on_the_standard_process_cancels_the_licence(
     assert licence.status == LicenceStatus.CANCELLED and licence.ended_on == closure
     verify = Client().get(reverse("licensing:verify-number", args=[licence.number]))
     assert "alert-danger" in verify.content.decode()
+
+
+def test_a_transfer_approved_on_the_standard_process_waits_for_the_new_owner(
+    town: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    spec = {
+        **workflow.process_spec("application"),
+        "key": "shop-license-transfer",
+        "department": "HLT",
+    }
+    workflow.install_definition(actor=None, spec=spec)
+    licence = issued(town, django_capture_on_commit_callbacks)
+    buyer = town["other"]
+    case = workflow.open_case(
+        actor=town["owner"],
+        service_key="shop-license-transfer",
+        data={"licence-number": licence.number, "new-owner-id": buyer.party.national_id},
+    )
+    workflow.take_action(actor=town["clerk"], case_id=case.pk, action_key="accept")
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.take_action(actor=town["hlt_head"], case_id=case.pk, action_key="approve")
+    transfer = TransferConsent.objects.get(licence=licence)
+    page = Client()
+    page.force_login(buyer)
+    assert licence.number in page.get(reverse("licensing:home")).content.decode()
+    response = page.post(reverse("licensing:consent", args=[transfer.pk]))
+    new = Licence.objects.get(previous=licence)
+    assert response.url == reverse("licensing:licence", args=[new.pk])
+    assert new.holder_id == buyer.party_id
