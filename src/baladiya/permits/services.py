@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -269,27 +269,13 @@ def _holder(actor: User | None, holder: Party | None) -> Party:
     return holder
 
 
-@transaction.atomic
-def apply(
-    *,
-    actor: User | None,
-    application: PermitApplication,
-    holder: Party | None = None,
-    channel: str = "portal",
-    idempotency_key: str | None = None,
-) -> Permit:
-    """Apply for a permit; every problem in what was typed is reported together."""
-    if application.kind not in SERVICE_KEYS:
-        raise ValidationError({"kind": [_("Choose the kind of permit.")]})
-    party = _holder(actor, holder)
+def _clean(application: PermitApplication) -> tuple[dict[str, Any], Any]:
+    """The proposal's values and parcel, or every problem at once."""
     kind = application.kind
     errors: dict[str, list[str]] = {}
     values: dict[str, Any] = {}
     parcel = None
     if kind == PermitKind.EXCAVATION:
-        is_contractor = core.has_role(actor, "contractor")
-        if actor is not None and not actor.is_staff and not is_contractor:
-            raise AccessDenied(_("Excavation permits are issued to registered contractors."))
         route = None
         if application.route not in (None, ""):
             try:
@@ -304,6 +290,7 @@ def apply(
             low=Decimal(1),
             high=Decimal(100000),
         )
+        values["route"] = None
         if route is not None:
             length = route_length_m(route)
             values["route"] = {"type": "LineString", "coordinates": [list(c) for c in route.coords]}
@@ -368,6 +355,28 @@ def apply(
             errors["works"] = [_("Describe the works.")]
     if errors:
         raise ValidationError(errors)
+    return values, parcel
+
+
+@transaction.atomic
+def apply(
+    *,
+    actor: User | None,
+    application: PermitApplication,
+    holder: Party | None = None,
+    channel: str = "portal",
+    idempotency_key: str | None = None,
+) -> Permit:
+    """Apply for a permit; every problem in what was typed is reported together."""
+    if application.kind not in SERVICE_KEYS:
+        raise ValidationError({"kind": [_("Choose the kind of permit.")]})
+    party = _holder(actor, holder)
+    kind = application.kind
+    if kind == PermitKind.EXCAVATION:
+        is_contractor = core.has_role(actor, "contractor")
+        if actor is not None and not actor.is_staff and not is_contractor:
+            raise AccessDenied(_("Excavation permits are issued to registered contractors."))
+    values, parcel = _clean(application)
     name_ar, _name_en = NAMES[kind]
     case = workflow.open_case(
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -394,6 +403,41 @@ def apply(
         action="permits.apply",
         obj=permit,
         after={"kind": kind, "case": case.reference, "parcel": parcel.pk if parcel else None},
+    )
+    return permit
+
+
+@transaction.atomic
+def amend(
+    *, actor: User, permit_id: int, application: PermitApplication, comment: str = ""
+) -> Permit:
+    """The applicant amends a returned application and sends it back: the
+    proposal is checked again like a new one, the breaches of the last review
+    are kept in the history, and the case goes back to the front desk."""
+    permit = _lock(permit_id)
+    if not workflow.is_applicant(actor, permit.case):
+        raise Permit.DoesNotExist
+    if permit.case.state.key != "with-applicant":
+        raise ValidationError(_("The application can be amended only when it was returned to you."))
+    values, parcel = _clean(replace(application, kind=permit.kind))
+    before = {field: str(getattr(permit, field)) for field in values}
+    for field, value in values.items():
+        setattr(permit, field, value)
+    permit.parcel = parcel
+    permit.zone_code = parcel.zone.code if parcel is not None and parcel.zone else ""
+    permit.save()
+    workflow.take_action(
+        actor=actor,
+        case_id=permit.case_id,
+        action_key="resubmit",
+        comment=comment.strip() or _("The proposal was amended."),
+    )
+    core.record_audit(
+        actor=actor,
+        action="permits.amend",
+        obj=permit,
+        before=before,
+        after={field: str(value) for field, value in values.items()},
     )
     return permit
 

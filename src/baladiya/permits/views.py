@@ -143,6 +143,73 @@ def detail(request: HttpRequest, reference: str) -> HttpResponse:
     )
 
 
+FORM_FIELDS = (
+    "parcel_block",
+    "parcel_number",
+    "use",
+    "floors",
+    "height_m",
+    "footprint_m2",
+    "built_area_m2",
+    "setback_front_m",
+    "setback_side_m",
+    "setback_rear_m",
+    "fence_length_m",
+    "works",
+    "supervising_engineer",
+    "purpose",
+    "trench_length_m",
+    "start_date",
+    "end_date",
+)
+
+
+def _initial(permit: Permit) -> dict[str, Any]:
+    initial: dict[str, Any] = {
+        name: getattr(permit, name) for name in FORM_FIELDS if hasattr(permit, name)
+    }
+    if permit.parcel is not None:
+        initial.update(parcel_block=permit.parcel.block, parcel_number=permit.parcel.number)
+    initial["route"] = permit.route_json
+    return {k: ("" if v is None else v) for k, v in initial.items()}
+
+
+@login_required
+def amend(request: HttpRequest, reference: str) -> HttpResponse:
+    """The applicant corrects a returned application and sends it back."""
+    permit = _permit_or_404(request, reference)
+    if not workflow.is_applicant(request.user, permit.case):
+        raise Http404
+    if permit.case.state.key != "with-applicant":
+        return redirect("permits:detail", reference=permit.case.reference)
+    form = FORMS[permit.kind](request.POST or None, initial=_initial(permit))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.amend(
+                actor=request.user,
+                permit_id=permit.pk,
+                application=services.PermitApplication(kind=permit.kind, **form.cleaned_data),
+                comment=request.POST.get("comment", ""),
+            )
+        except ValidationError as exc:
+            _attach_errors(form, exc)
+        else:
+            messages.success(request, _("Your amended application was sent."))
+            return redirect("permits:detail", reference=permit.case.reference)
+    return render(
+        request,
+        "permits/apply.html",
+        {
+            "form": form,
+            "kind": permit.kind,
+            "kind_label": permit.get_kind_display(),
+            "permit": permit,
+            "breaches": selectors.stored_breaches(permit),
+            **core.map_settings(),
+        },
+    )
+
+
 @login_required
 def staff_list(request: HttpRequest) -> HttpResponse:
     try:

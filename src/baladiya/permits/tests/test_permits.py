@@ -445,3 +445,39 @@ def test_the_map_layer_and_the_parcel_card_show_permits(town) -> None:
     records = gis.linked_records(town["parcel"], town["engineer"])
     assert permit.case.reference in [r.reference for r in records]
     assert gis.linked_records(town["parcel"], town["citizen"]) == []
+
+
+def test_a_returned_application_is_amended_and_then_approved(
+    town, client, django_capture_on_commit_callbacks
+) -> None:
+    permit = services.apply(actor=town["citizen"], application=building(floors="6"))
+    to_review(town, permit)
+    services.decide(actor=town["engineer"], permit_id=permit.pk, decision="return")
+    assert state(permit) == "with-applicant"
+    with pytest.raises(Permit.DoesNotExist):
+        services.amend(actor=town["other"], permit_id=permit.pk, application=building())
+    client.force_login(town["citizen"])
+    url = reverse("permits:amend", args=[permit.case.reference])
+    form = client.get(url).content.decode()
+    assert 'value="6"' in form and 'id="breaches"' in form
+    fields = {
+        "parcel_block": "7",
+        "parcel_number": "12",
+        "use": "residential",
+        "floors": "4",
+        "height_m": "13",
+        "footprint_m2": "400",
+        "built_area_m2": "1600",
+        "setback_front_m": "5",
+        "setback_side_m": "3",
+        "setback_rear_m": "3",
+        "comment": "خفضنا عدد الطوابق إلى أربعة",
+    }
+    assert client.post(url, {**fields, "floors": "x"}).status_code == 200  # kept, not lost
+    assert client.post(url, fields).status_code == 302
+    permit.refresh_from_db()
+    assert permit.floors == 4 and state(permit) == "submitted"
+    approve(town, permit, django_capture_on_commit_callbacks)
+    assert state(permit) == "fees-due"
+    with pytest.raises(ValidationError):
+        services.amend(actor=town["citizen"], permit_id=permit.pk, application=building())
