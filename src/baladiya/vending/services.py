@@ -461,20 +461,16 @@ def load_demo_vends(*, meters: Sequence[Any], seed: int = 7) -> int:
         return 0
     if revenue.open_shift_of(cashier) is None:
         revenue.open_shift(actor=cashier, branch=points[0], opening_float=Decimal("200"))
-    rng = random.Random(seed)  # noqa: S311 - demo data
     made = 0
     for meter in meters:
-        for i in range(rng.randint(1, 3)):
+        rng = random.Random(f"{seed}:{meter.serial}")  # noqa: S311 - demo data
+        amounts = [Decimal(rng.choice([20, 30, 50, 100])) for _ in range(rng.randint(1, 3))]
+        for i, amount in enumerate(amounts):
             key = f"demo:{meter.serial}:{i}"
             if Vend.objects.filter(idempotency_key=key).exists():
                 continue
             try:
-                sell(
-                    actor=cashier,
-                    meter=meter,
-                    amount=Decimal(rng.choice([20, 30, 50, 100])),
-                    idempotency_key=key,
-                )
+                sell(actor=cashier, meter=meter, amount=amount, idempotency_key=key)
             except ValidationError:  # no tariff, head or STS parameters for this meter
                 continue
             made += 1
