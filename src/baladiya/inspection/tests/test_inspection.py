@@ -363,3 +363,32 @@ def test_the_violation_notice_is_a_pdf(town: dict[str, Any]) -> None:
     assert response.content.startswith(b"%PDF")
     client.force_login(town["other"])
     assert client.get(f"/violations/{violation.number}/pdf/").status_code == 404
+
+
+def test_an_inspector_plans_a_visit_and_saves_its_result_from_the_pages(
+    town: dict[str, Any],
+) -> None:
+    inspector = town["health_inspector"]
+    client = Client()
+    client.force_login(inspector)
+    data = {
+        "day": "2026-03-02",
+        "party": "000",
+        "parcel": "",
+        "category": "health",
+        "purpose": "تفتيش دوري",
+        "inspector": inspector.username,
+    }
+    refused = client.post("/staff/inspections/", data)
+    assert refused.status_code == 200 and "تفتيش دوري" in refused.content.decode()
+    data["party"] = town["shop"].commercial_registration
+    assert client.post("/staff/inspections/", data).status_code == 302
+    visit = Visit.objects.get()
+    assert visit.day == dt.date(2026, 3, 2)
+    assert "تفتيش دوري" in client.get("/staff/inspections/?day=2026-03-02").content.decode()
+    done = client.post(f"/staff/inspections/visits/{visit.pk}/", {"result": "warning"})
+    assert done.status_code == 302
+    assert Visit.objects.get().result == "warning"
+    citizen = Client()
+    citizen.force_login(town["citizen"])
+    assert citizen.get("/staff/inspections/").status_code == 403
