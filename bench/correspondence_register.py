@@ -180,6 +180,9 @@ def main() -> None:
             Letter.objects.bulk_create(batch)
             batch = []
     Letter.objects.bulk_create(batch)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # what autovacuum would do after a bulk load
+            cursor.execute("ANALYZE correspondence_letter")
     print(f"register table: {Letter.objects.count():,} letters")
     wanted = letters[-2].number
 
