@@ -179,3 +179,15 @@ def test_prepaid_starts_where_this_months_purchases_left_off() -> None:
     assert second.units == D(8)  # now in the 2.5 block
     with pytest.raises(pricing.TariffError):
         pricing.prepaid_units(plain, D("0.1"), bought=D(0), currency="ILS")
+
+
+def test_estimates_prefer_the_same_period_last_year_then_the_median() -> None:
+    from baladiya.utilities.services import estimate_consumption, is_spike
+
+    assert estimate_consumption([D(10), D(30), D(12)], D(40)) == D(40)
+    assert estimate_consumption([D(10), D(30), D(12)], None) == D(12)
+    assert estimate_consumption([], None) == D(0)
+    usual = [D(10), D(12), D(9), D(11), D(10)]
+    assert not is_spike(D(14), usual)
+    assert is_spike(D(90), usual)
+    assert not is_spike(D(90), usual[:2])  # too little history to judge
