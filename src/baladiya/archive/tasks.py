@@ -23,14 +23,20 @@ def ingest_version(version_id: int) -> str:
     return services.run_ingest(version_id=version_id)
 
 
-@shared_task(name="archive.index_document", acks_late=True, max_retries=5)
-def index_document(document_id: int) -> bool:
-    """Put the document's current state into the index (or take it out)."""
+@shared_task(name="archive.index_document", bind=True, acks_late=True, max_retries=10)
+def index_document(self: Any, document_id: int) -> bool:
+    """Put the document's current state into the index (or take it out). Another
+    worker holding the index's writer lock makes it wait and try again."""
     document = selectors.indexable(document_id)
-    if document is None:
-        search.engine().delete([document_id])
-        return False
-    search.engine().index([selectors.index_doc(document)])
+    try:
+        if document is None:
+            search.engine().delete([document_id])
+            return False
+        search.engine().index([selectors.index_doc(document)])
+    except ValueError as exc:
+        if "LockBusy" not in str(exc):
+            raise
+        raise self.retry(exc=exc, countdown=2) from exc
     return True
 
 
