@@ -25,6 +25,7 @@ import tempfile
 import time
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -175,6 +176,24 @@ def main() -> None:
         pricing.bill_lines(schedule, u, currency="ILS")
     baseline = time.perf_counter() - t0
 
+    # How much of the run is spent in revenue's per-demand calls.
+    from baladiya.revenue import api as revenue_api
+
+    spent = {"create_demand": 0.0, "amount_owed": 0.0}
+
+    def timed(name: str, function: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[name] += time.perf_counter() - start
+
+        return wrapper
+
+    for name in spent:
+        setattr(revenue_api, name, timed(name, getattr(revenue_api, name)))
+
     run = services.start_billing_run(actor=None, cycle=cycle)
     t0 = time.perf_counter()
     run = services.execute_billing_run(run_id=run.pk)
@@ -186,6 +205,8 @@ def main() -> None:
     )
     print(f"  baseline, tariff arithmetic only: {baseline:.2f} s, {len(units) / baseline:,.0f}/s")
     print(f"  ratio run / arithmetic: {elapsed / baseline:.1f}×")
+    for name, seconds in spent.items():
+        print(f"  of which revenue.{name}: {seconds:.1f} s ({100 * seconds / elapsed:.0f} %)")
 
 
 if __name__ == "__main__":
