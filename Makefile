@@ -50,7 +50,7 @@ check-deploy: $(VENV)/.installed
 
 ## make i18n: extract messages into the Arabic catalogue, compile it, check it is complete.
 i18n: $(VENV)/.installed-dev
-	cd src/baladiya && BALADIYA_ENV=test $(abspath $(BIN))/python -m django makemessages \
+	cd src/baladiya && PYTHONSAFEPATH=1 BALADIYA_ENV=test $(abspath $(BIN))/python -m django makemessages \
 	  --settings=baladiya.config.settings -l ar -i "*/tests/*" -i "demo/data/*" --no-obsolete --no-location
 	BALADIYA_ENV=test $(BIN)/baladiya manage i18n_check --compile
 	BALADIYA_ENV=test $(BIN)/baladiya manage i18n_check
@@ -58,7 +58,7 @@ i18n: $(VENV)/.installed-dev
 ## make i18n-app APP=archive: extract one app's messages into its own catalogue
 ## (src/baladiya/APP/locale), then check and compile every catalogue.
 i18n-app: $(VENV)/.installed-dev
-	cd src/baladiya/$(APP) && BALADIYA_ENV=test $(abspath $(BIN))/python -m django makemessages \
+	cd src/baladiya/$(APP) && PYTHONSAFEPATH=1 BALADIYA_ENV=test $(abspath $(BIN))/python -m django makemessages \
 	  --settings=baladiya.config.settings -l ar -i "tests/*" --no-obsolete --no-location
 	BALADIYA_ENV=test $(BIN)/baladiya manage i18n_check --compile
 

@@ -243,6 +243,7 @@ CELERY_BEAT_SCHEDULE = {
     "retry-deliveries": {"task": "core.retry_deliveries", "schedule": 120.0},
     "reconcile-online-payments": {"task": "revenue.reconcile_online_payments", "schedule": 600.0},
     "apply-penalties": {"task": "revenue.apply_penalties", "schedule": 6 * 3600.0},
+    "raise-due-rent": {"task": "investment.raise_due_rent", "schedule": 24 * 3600.0},
 }
 
 # --- API ------------------------------------------------------------------

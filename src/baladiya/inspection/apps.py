@@ -63,6 +63,7 @@ class InspectionConfig(AppConfig):
         )
         from baladiya.workflow import api as workflow
 
+        workflow.claim_processes("violation-objection")
         workflow.register_case_pages(
             "violation-objection",
             staff="inspection:objection-staff",

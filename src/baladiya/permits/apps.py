@@ -28,6 +28,7 @@ class PermitsConfig(AppConfig):
         core.grant_by_default("cashier", "permits.view_permits")
         core.grant_by_default("accountant", "permits.view_permits", "permits.refund_deposit")
         core.grant_by_default("finance-manager", "permits.view_permits", "permits.refund_deposit")
+        workflow.claim_processes(*SERVICE_KEYS.values())
         for key in SERVICE_KEYS.values():
             workflow.register_case_pages(
                 key, staff="permits:staff-detail", applicant="permits:detail"

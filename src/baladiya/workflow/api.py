@@ -16,6 +16,8 @@ from baladiya.workflow.events import (
 )
 from baladiya.workflow.registry import (
     applicant_url,
+    claim_processes,
+    claimed_processes,
     register_action_hooks,
     register_case_pages,
     staff_url,
@@ -50,12 +52,14 @@ def process_spec(name: str) -> dict[str, Any]:
 
 def install_standard_processes(*, actor: User | None, services: list[Any]) -> int:
     """Install the complaint process and the standard application process for every
-    catalogue service that takes a decision (has a time limit). Idempotent."""
+    catalogue service that takes a decision (has a time limit), except those whose
+    app installs its own process (:func:`claim_processes`). Idempotent."""
     installed = 0
     install_definition(actor=actor, spec=process_spec("complaint"))
     template = process_spec("application")
+    own = claimed_processes()
     for service in services:
-        if service.key == "complaint" or not service.sla_days:
+        if service.key == "complaint" or service.key in own or not service.sla_days:
             continue
         department = {
             "building": "ENG",
@@ -91,6 +95,7 @@ __all__ = [
     "available_actions",
     "case_for",
     "cases_of",
+    "claim_processes",
     "documents_of",
     "history",
     "inbox",

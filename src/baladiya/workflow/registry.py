@@ -56,3 +56,16 @@ def guards(service_key: str, action_key: str) -> list[Guard]:
 
 def effects(service_key: str, action_key: str) -> list[Effect]:
     return _EFFECTS.get((service_key, action_key), [])
+
+
+# Catalogue services whose process an app defines itself (a permit, a licence):
+# the standard application process is never installed over them.
+_OWN_PROCESSES: set[str] = set()
+
+
+def claim_processes(*service_keys: str) -> None:
+    _OWN_PROCESSES.update(service_keys)
+
+
+def claimed_processes() -> frozenset[str]:
+    return frozenset(_OWN_PROCESSES)

@@ -307,3 +307,22 @@ def test_action_hooks_guard_and_effect_run_inside_the_action(
     case = services.take_action(actor=town["clerk"], case_id=case.pk, action_key="start")
     assert case.state.key == "in-progress"
     assert seen == [(case.reference, "boom"), (case.reference, "")]
+
+
+def test_standard_processes_leave_claimed_services_to_their_app(
+    town: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from types import SimpleNamespace
+
+    from baladiya.workflow import registry
+
+    monkeypatch.setattr(registry, "_OWN_PROCESSES", set())
+    category = SimpleNamespace(key="building")
+    services_ = [
+        SimpleNamespace(key=key, name_ar=key, name_en=key, sla_days=5, category=category)
+        for key in ("fence-it", "paint-it")
+    ]
+    api.claim_processes("fence-it")
+    api.install_standard_processes(actor=None, services=services_)
+    assert selectors.active_definition("paint-it") is not None
+    assert selectors.active_definition("fence-it") is None
