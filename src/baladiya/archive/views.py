@@ -28,6 +28,11 @@ def _ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+def _number(value: str | None) -> int:
+    """A posted id; anything else is 0, which matches nothing."""
+    return int(value) if value and value.isdigit() else 0
+
+
 def _errors(exc: ValidationError) -> list[str]:
     if hasattr(exc, "error_dict"):
         return [m for ms in exc.message_dict.values() for m in ms]
@@ -113,6 +118,15 @@ def suggest(request: HttpRequest) -> HttpResponse:
     return render(request, "archive/_suggestions.html", {"words": words})
 
 
+def _upload_title(title: str, filename: str, count: int) -> str:
+    """The typed title for one file; with several, each file's name (after the
+    typed title, if any)."""
+    stem = filename.rsplit(".", 1)[0]
+    if title and count == 1:
+        return title
+    return f"{title} — {stem}" if title else stem
+
+
 @login_required
 def upload(request: HttpRequest) -> HttpResponse:
     core.require(request.user, "archive.upload")
@@ -141,10 +155,7 @@ def upload(request: HttpRequest) -> HttpResponse:
                         actor=request.user,  # type: ignore[arg-type]
                         file=upload,
                         filename=upload.name,
-                        title=data["title"]
-                        if data["title"] and len(data["files"]) == 1
-                        else (data["title"] + " — " if data["title"] else "")
-                        + upload.name.rsplit(".", 1)[0],
+                        title=_upload_title(data["title"], upload.name, len(data["files"])),
                         doc_type=data["doc_type"],
                         department=department,
                         branch=branch,
@@ -224,7 +235,7 @@ def document(request: HttpRequest, pk: str) -> HttpResponse:
                 messages.success(request, _("Access granted."))
                 return redirect("archive:document", doc.pk)
             if op == "revoke":
-                services.revoke(actor=request.user, grant_id=int(request.POST["grant"]))  # type: ignore[arg-type]
+                services.revoke(actor=request.user, grant_id=_number(request.POST.get("grant")))  # type: ignore[arg-type]
                 messages.success(request, _("Access withdrawn."))
                 return redirect("archive:document", doc.pk)
             if op == "hold":
@@ -245,7 +256,9 @@ def document(request: HttpRequest, pk: str) -> HttpResponse:
                 messages.success(request, _("New version archived."))
                 return redirect("archive:document", doc.pk)
             if op == "retry":
-                version = Version.objects.get(pk=int(request.POST["version"]), document=doc)
+                version = doc.versions.filter(pk=_number(request.POST.get("version"))).first()
+                if version is None:
+                    raise Http404(_("No such file."))
                 services.retry_version(actor=request.user, version=version)  # type: ignore[arg-type]
                 return redirect("archive:document", doc.pk)
         except ValidationError as exc:
@@ -346,7 +359,9 @@ def _version(doc: Document, number: str | None) -> Version:
 def queue(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         version = (
-            selectors.ingest_queue(request.user).filter(pk=request.POST.get("version")).first()
+            selectors.ingest_queue(request.user)
+            .filter(pk=_number(request.POST.get("version")))
+            .first()
         )
         if version is None:
             raise Http404(_("No such file."))
@@ -385,7 +400,7 @@ def retention(request: HttpRequest) -> HttpResponse:
             elif request.POST.get("op") in ("destroy", "keep"):
                 services.decide_disposal(
                     actor=request.user,  # type: ignore[arg-type]
-                    review_id=int(request.POST.get("review", "0")),
+                    review_id=_number(request.POST.get("review")),
                     destroy=request.POST["op"] == "destroy",
                 )
                 messages.success(request, _("Decision recorded."))
