@@ -244,6 +244,7 @@ CELERY_BEAT_SCHEDULE = {
     "reconcile-online-payments": {"task": "revenue.reconcile_online_payments", "schedule": 600.0},
     "apply-penalties": {"task": "revenue.apply_penalties", "schedule": 6 * 3600.0},
     "raise-due-rent": {"task": "investment.raise_due_rent", "schedule": 24 * 3600.0},
+    "licensing-remind-and-expire": {"task": "licensing.remind_and_expire", "schedule": 6 * 3600.0},
 }
 
 # --- API ------------------------------------------------------------------

@@ -16,6 +16,7 @@ from baladiya.core.notifications import mark_read, notify
 from baladiya.core.pdf import PDFUnavailable, absolute_url, qr_data_uri, render_pdf
 from baladiya.core.permissions import (
     AccessDenied,
+    acts_for,
     assignments,
     declare,
     define_default_role,
@@ -37,6 +38,7 @@ from baladiya.core.selectors import (
     map_settings,
     notifications_of,
     organisation,
+    parties_acted_for,
     party_by_commercial_registration,
     party_by_national_id,
     service_points,
@@ -76,6 +78,7 @@ __all__ = [
     "PortalLink",
     "User",
     "absolute_url",
+    "acts_for",
     "assign_role",
     "assignments",
     "branch_by_code",
@@ -112,6 +115,7 @@ __all__ = [
     "notifications_of",
     "notify",
     "organisation",
+    "parties_acted_for",
     "party_by_commercial_registration",
     "party_by_national_id",
     "portal_links",

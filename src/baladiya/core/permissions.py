@@ -265,6 +265,15 @@ class AccessDenied(PermissionDenied):
     """Raised by services when the user lacks a capability; the message is translated."""
 
 
+def acts_for(user: User | Any, party: Any) -> bool:
+    """Whether a signed-in person acts for ``party``: it is himself, or an
+    establishment he owns (an owner sees and pays his shop's dues)."""
+    own = getattr(user, "party_id", None)
+    if own is None or party is None or not getattr(user, "is_authenticated", False):
+        return False
+    return bool(party.pk == own or getattr(party, "owner_id", None) == own)
+
+
 def require(
     user: User | Any,
     capability: str,

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Q, QuerySet
+from django.db.models import Case, Q, QuerySet, When
 
 from baladiya.core.models import (
     AuditEntry,
@@ -183,4 +185,16 @@ def failed_deliveries(*, user: User) -> QuerySet[Delivery]:
         Delivery.objects.filter(status__in=["failed", "retrying"])
         .select_related("notification")
         .order_by("-pk")
+    )
+
+
+def parties_acted_for(user: User | Any) -> list[Party]:
+    """The person himself first, then the establishments he owns (by name)."""
+    own = getattr(user, "party_id", None)
+    if own is None:
+        return []
+    return list(
+        Party.objects.filter(Q(pk=own) | Q(owner_id=own)).order_by(
+            Case(When(pk=own, then=0), default=1), "name_ar", "pk"
+        )
     )

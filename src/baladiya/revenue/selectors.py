@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from baladiya.core.api import (
     User,
+    acts_for,
     has_capability,
     normalize_arabic,
     normalize_digits,
@@ -117,7 +118,7 @@ def calculate_fee(
 def _may_read(user: User | None, party: Any) -> None:
     if user is None:
         return
-    if getattr(user, "party_id", None) == party.pk:
+    if acts_for(user, party):
         return
     require(user, "revenue.view_statement")
 
@@ -427,7 +428,7 @@ def bill_for_user(*, user: User, pk: int) -> Bill | None:
     bill = Bill.objects.select_related("party").filter(pk=pk).first()
     if bill is None:
         return None
-    if getattr(user, "party_id", None) == bill.party_id:
+    if acts_for(user, bill.party):
         return bill
     return bill if has_capability(user, "revenue.view_statement") else None
 

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 
 from baladiya.core.api import (
     User,
+    acts_for,
     next_number,
     next_numbers,
     next_reference,
@@ -529,7 +530,7 @@ def issue_bill(
     """Hand a party a bill of what it owes now (or of ``demands``), valid for
     ``valid_days`` (None: no expiry); a bank or a cashier takes it by its number.
     Staff need ``revenue.view_statement``; a citizen bills only himself."""
-    if actor is not None and getattr(actor, "party_id", None) != party.pk:
+    if actor is not None and not acts_for(actor, party):
         require(actor, "revenue.view_statement")
     lines = _lines_to_pay(party, demands)
     if not lines:
@@ -1195,7 +1196,7 @@ def issue_clearance(
     *, actor: User | None, party: Any, valid_days: int = 30
 ) -> ClearanceCertificate:
     """A certificate that ``party`` owes nothing; refused while anything is owed."""
-    if actor is not None and actor.party_id != party.pk:
+    if actor is not None and not acts_for(actor, party):
         require(actor, "revenue.view_statement")
     PartyModel.objects.select_for_update().get(pk=party.pk)
     owed = selectors.amount_owed(party)
@@ -1228,8 +1229,9 @@ def start_online_payment(
     demands: Sequence[Demand] | None = None,
     gateway_key: str = "sandbox",
 ) -> OnlinePayment:
-    """A citizen starts paying online what he owes (or the given demands)."""
-    if actor.party_id != party.pk:
+    """A citizen starts paying online what he (or an establishment he owns) owes,
+    or the given demands."""
+    if not acts_for(actor, party):
         require(actor, "revenue.collect")
     lines = _lines_to_pay(party, demands)
     amount = sum((line.outstanding for line in lines), ZERO)

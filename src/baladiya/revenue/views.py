@@ -228,14 +228,14 @@ def issue_bill(request: HttpRequest) -> HttpResponse:
         back = reverse("revenue:desk") + f"?q={number}"
     else:
         party = _citizen_party(request)
-        back = reverse("revenue:statement")
+        back = ""
     if party is None:
         raise Http404
     try:
         bill = services.issue_bill(actor=user, party=party)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect(back)
+        return redirect(back) if back else _back_to_statement(party, request)
     return redirect("revenue:bill-pdf", pk=bill.pk)
 
 
@@ -483,10 +483,25 @@ def _staff_case_url(case: Any) -> str:
 
 
 def _citizen_party(request: HttpRequest) -> Any:
-    party = getattr(request.user, "party", None)
-    if party is None:
+    """The signed-in person's own party, or (``party`` in the query or form) an
+    establishment he owns; anything else is not found."""
+    parties = core.parties_acted_for(request.user)
+    if not parties:
         raise Http404(_("Your account is not linked to a citizen record."))
-    return party
+    wanted = request.POST.get("party_id") or request.GET.get("party")
+    if not wanted:
+        return parties[0]
+    for party in parties:
+        if str(party.pk) == wanted:
+            return party
+    raise Http404
+
+
+def _back_to_statement(party: Any, request: HttpRequest) -> HttpResponse:
+    url = reverse("revenue:statement")
+    if party.pk != request.user.party_id:
+        url += f"?party={party.pk}"
+    return redirect(url)
 
 
 @login_required
@@ -495,7 +510,11 @@ def statement(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "revenue/statement.html",
-        {"statement": selectors.statement(user=request.user, party=party)},
+        {
+            "statement": selectors.statement(user=request.user, party=party),
+            "parties": core.parties_acted_for(request.user),
+            "party": party,
+        },
     )
 
 
@@ -523,7 +542,7 @@ def clearance(request: HttpRequest) -> HttpResponse:
         certificate = services.issue_clearance(actor=request.user, party=party)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("revenue:statement")
+        return _back_to_statement(party, request)
     verify = core.absolute_url(reverse("revenue:verify-clearance", args=[certificate.token]))
     pdf = core.render_pdf(
         "revenue/clearance_pdf.html",
@@ -546,7 +565,7 @@ def pay_online(request: HttpRequest) -> HttpResponse:
         online = services.start_online_payment(actor=request.user, party=party)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-        return redirect("revenue:statement")
+        return _back_to_statement(party, request)
     return redirect(gateway(online.gateway).hosted_page_url(online.token))
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 from django.urls import reverse
 
+from baladiya.core import api as core_api
 from baladiya.core.services import assign_role
 from baladiya.core.tests.factories import CitizenUserFactory, PersonFactory
 from baladiya.revenue import selectors, services
@@ -306,3 +307,30 @@ def test_a_bill_is_paid_by_its_number_until_it_expires(
     assert payment.advance == 0
     with pytest.raises(services.RevenueError):  # nothing left to bill for someone clear
         services.issue_bill(actor=None, party=PersonFactory())
+
+
+def test_an_owner_sees_and_pays_his_establishments_dues_and_no_one_elses(
+    client: Any, heads: Any, citizen: Any
+) -> None:
+    from baladiya.core.services import register_establishment
+
+    shop = register_establishment(
+        actor=None,
+        commercial_registration="562233445",
+        name_ar="بقالة الأمل",
+        owner=citizen.party,
+        phone="0599000111",
+    )
+    water_demand(shop, "70")
+    client.force_login(citizen)
+    page = client.get(reverse("revenue:statement"), {"party": shop.pk}).content.decode()
+    assert 'id="parties"' in page and "بقالة الأمل" in page and "70" in page
+    response = client.post(reverse("revenue:pay-online"), {"party_id": shop.pk})
+    online = OnlinePayment.objects.get()
+    assert online.party_id == shop.pk and response.status_code == 302
+    stranger = CitizenUserFactory()
+    client.force_login(stranger)
+    assert client.get(reverse("revenue:statement"), {"party": shop.pk}).status_code == 404
+    assert client.post(reverse("revenue:pay-online"), {"party_id": shop.pk}).status_code == 404
+    with pytest.raises(core_api.AccessDenied):
+        selectors.statement(user=stranger, party=shop)
