@@ -991,7 +991,8 @@ def _bill_chunk(
         readings[reading.connection_id].append(reading)
     history: dict[int, list[Decimal]] = defaultdict(list)
     last_year: dict[int, Decimal] = {}
-    year_ago = cycle.period_from.replace(year=cycle.period_from.year - 1)
+    start = cycle.period_from
+    year_ago = dt.date(start.year - 1, start.month, min(start.day, 28))
     for cid, consumption, period_from in (
         Reading.objects.filter(
             connection_id__in=ids,
