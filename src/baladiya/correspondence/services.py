@@ -394,6 +394,11 @@ def attach(*, actor: User, letter_id: int, upload: UploadedFile, title: str = ""
 
 
 @transaction.atomic
+def _end_of(day: dt.date) -> dt.datetime:
+    """The end of ``day`` in the municipality's time zone (a referral's deadline)."""
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
+
+
 def refer(
     *,
     actor: User,
@@ -437,6 +442,7 @@ def refer(
         department=department,
         branch=letter.branch,
         channel="api",
+        due_at=_end_of(due_date),
     )
     referral = Referral.objects.create(
         letter=letter,

@@ -61,9 +61,10 @@ class InspectionConfig(AppConfig):
         gis.register_parcel_links(
             "violations", selectors.linked_to_parcel, capability="inspection.view_violations"
         )
+        from baladiya.inspection.services import SERVICE_KEY, process_spec
         from baladiya.workflow import api as workflow
 
-        workflow.claim_processes("violation-objection")
+        workflow.claim_processes(SERVICE_KEY, spec=process_spec)
         workflow.register_case_pages(
             "violation-objection",
             staff="inspection:objection-staff",

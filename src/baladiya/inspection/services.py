@@ -64,13 +64,13 @@ CaseModel: Any = Objection._meta.get_field("case").related_model
 # --- The fine schedule and the process ------------------------------------------
 
 
+def process_spec(key: str = SERVICE_KEY) -> dict[str, Any]:
+    """The objection process definition (from the app's data file)."""
+    return yaml.safe_load((DATA / "processes" / f"{key}.yaml").read_text(encoding="utf-8"))
+
+
 def _install_process(actor: User | None = None) -> None:
-    workflow.install_definition(
-        actor=actor,
-        spec=yaml.safe_load(
-            (DATA / "processes" / f"{SERVICE_KEY}.yaml").read_text(encoding="utf-8")
-        ),
-    )
+    workflow.install_definition(actor=actor, spec=process_spec())
 
 
 def _ensure_process() -> None:

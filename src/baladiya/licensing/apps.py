@@ -9,10 +9,10 @@ class LicensingConfig(AppConfig):
 
     def ready(self) -> None:
         from baladiya.core import api as core
-        from baladiya.licensing.services import PROCESSES
+        from baladiya.licensing.services import PROCESSES, process_spec
         from baladiya.workflow import api as workflow
 
-        workflow.claim_processes(*PROCESSES)
+        workflow.claim_processes(*PROCESSES, spec=process_spec)
 
         core.declare(
             ("licensing.view", _("See establishments, licences, workers and billboards")),

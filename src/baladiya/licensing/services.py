@@ -139,9 +139,13 @@ def install(*, actor: User | None) -> dict[str, int]:
             rate=str(data["certificate_fee"]),
         )
     for key in PROCESSES:
-        spec = yaml.safe_load((DATA / "processes" / f"{key}.yaml").read_text(encoding="utf-8"))
-        workflow.install_definition(actor=None, spec=spec)
+        workflow.install_definition(actor=None, spec=process_spec(key))
     return {"activities": made}
+
+
+def process_spec(key: str) -> dict[str, Any]:
+    """The process definition of one of the licensing services."""
+    return yaml.safe_load((DATA / "processes" / f"{key}.yaml").read_text(encoding="utf-8"))
 
 
 def _system_user() -> User:

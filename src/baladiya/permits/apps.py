@@ -11,7 +11,7 @@ class PermitsConfig(AppConfig):
         from baladiya.core import api as core
         from baladiya.gis import api as gis
         from baladiya.permits import handlers, selectors
-        from baladiya.permits.services import SERVICE_KEYS
+        from baladiya.permits.services import KIND_OF_SERVICE, SERVICE_KEYS, process_spec
         from baladiya.workflow import api as workflow
 
         core.declare(
@@ -28,7 +28,9 @@ class PermitsConfig(AppConfig):
         core.grant_by_default("cashier", "permits.view_permits")
         core.grant_by_default("accountant", "permits.view_permits", "permits.refund_deposit")
         core.grant_by_default("finance-manager", "permits.view_permits", "permits.refund_deposit")
-        workflow.claim_processes(*SERVICE_KEYS.values())
+        workflow.claim_processes(
+            *SERVICE_KEYS.values(), spec=lambda key: process_spec(KIND_OF_SERVICE[key])
+        )
         for key in SERVICE_KEYS.values():
             workflow.register_case_pages(
                 key, staff="permits:staff-detail", applicant="permits:detail"

@@ -52,14 +52,18 @@ def process_spec(name: str) -> dict[str, Any]:
 
 def install_standard_processes(*, actor: User | None, services: list[Any]) -> int:
     """Install the complaint process and the standard application process for every
-    catalogue service that takes a decision (has a time limit), except those whose
-    app installs its own process (:func:`claim_processes`). Idempotent."""
+    catalogue service that takes a decision (has a time limit); a service whose app
+    defines its own process (:func:`claim_processes`) gets that one. Idempotent."""
     installed = 0
     install_definition(actor=actor, spec=process_spec("complaint"))
     template = process_spec("application")
     own = claimed_processes()
     for service in services:
-        if service.key == "complaint" or service.key in own or not service.sla_days:
+        if service.key in own:
+            install_definition(actor=actor, spec=own[service.key](service.key))
+            installed += 1
+            continue
+        if service.key == "complaint" or not service.sla_days:
             continue
         department = {
             "building": "ENG",

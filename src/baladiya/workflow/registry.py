@@ -59,13 +59,17 @@ def effects(service_key: str, action_key: str) -> list[Effect]:
 
 
 # Catalogue services whose process an app defines itself (a permit, a licence):
-# the standard application process is never installed over them.
-_OWN_PROCESSES: set[str] = set()
+# the standard installation installs the app's own process for them, never the
+# generic application process.
+ProcessSpec = Callable[[str], dict[str, Any]]
+_OWN_PROCESSES: dict[str, ProcessSpec] = {}
 
 
-def claim_processes(*service_keys: str) -> None:
-    _OWN_PROCESSES.update(service_keys)
+def claim_processes(*service_keys: str, spec: ProcessSpec) -> None:
+    """``spec(service_key)`` returns the app's process definition for the key."""
+    for key in service_keys:
+        _OWN_PROCESSES[key] = spec
 
 
-def claimed_processes() -> frozenset[str]:
-    return frozenset(_OWN_PROCESSES)
+def claimed_processes() -> dict[str, ProcessSpec]:
+    return dict(_OWN_PROCESSES)

@@ -231,8 +231,12 @@ def open_case(
     contact_email: str = "",
     channel: str = Channel.PORTAL,
     idempotency_key: str | None = None,
+    due_at: dt.datetime | None = None,
 ) -> Case:
     """Submit a new case on the active process of ``service_key``.
+
+    ``due_at`` sets the case's own deadline (a letter referred with a due date)
+    in place of the process's time limits.
 
     A citizen may only apply for himself; staff (clerks at a counter) may apply on
     behalf of any party. A retried submission with the same idempotency key
@@ -280,8 +284,8 @@ def open_case(
         data=data or {},
         submitted_at=now,
         state_entered_at=now,
-        due_at=_deadline(now, start.sla_hours),
-        process_due_at=_deadline(now, definition.sla_hours),
+        due_at=due_at or _deadline(now, start.sla_hours),
+        process_due_at=due_at or _deadline(now, definition.sla_hours),
         idempotency_key=idempotency_key,
     )
     try:
@@ -343,7 +347,11 @@ class Transition:
         from_state, to_state = case.state, action.to_state
         case.state = to_state
         case.state_entered_at = now
-        case.due_at = None if to_state.with_applicant else _deadline(now, to_state.sla_hours)
+        case.due_at = (
+            None
+            if to_state.with_applicant
+            else _deadline(now, to_state.sla_hours) or case.process_due_at
+        )
         case.escalated_at = None
         if to_state.is_terminal:
             case.closed_at = now

@@ -316,13 +316,15 @@ def test_standard_processes_leave_claimed_services_to_their_app(
 
     from baladiya.workflow import registry
 
-    monkeypatch.setattr(registry, "_OWN_PROCESSES", set())
+    monkeypatch.setattr(registry, "_OWN_PROCESSES", {})
     category = SimpleNamespace(key="building")
     services_ = [
         SimpleNamespace(key=key, name_ar=key, name_en=key, sla_days=5, category=category)
         for key in ("fence-it", "paint-it")
     ]
-    api.claim_processes("fence-it")
-    api.install_standard_processes(actor=None, services=services_)
-    assert selectors.active_definition("paint-it") is not None
-    assert selectors.active_definition("fence-it") is None
+    api.claim_processes("fence-it", spec=lambda key: {**api.process_spec("complaint"), "key": key})
+    for _ in range(2):  # a second installation adds no version
+        api.install_standard_processes(actor=None, services=services_)
+    assert selectors.active_definition("paint-it").states.filter(key="under-review").exists()
+    own = selectors.active_definition("fence-it")
+    assert own.version == 1 and own.states.filter(key="in-progress").exists()
