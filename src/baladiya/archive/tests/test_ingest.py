@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import subprocess
 from typing import Any
 
 import pytest
@@ -15,8 +16,20 @@ from baladiya.archive.tests.helpers import arabic_scan_png, store, text_pdf
 
 pytestmark = pytest.mark.django_db
 
+
+def _tesseract_languages() -> set[str]:
+    executable = shutil.which("tesseract")
+    if executable is None:
+        return set()
+    listed = subprocess.run(  # noqa: S603 - the tesseract found on PATH, fixed arguments
+        [executable, "--list-langs"], capture_output=True, text=True, check=False
+    )
+    return set((listed.stdout + listed.stderr).split())
+
+
 needs_tesseract = pytest.mark.skipif(
-    shutil.which("tesseract") is None, reason="tesseract (ara+eng) is not installed"
+    not {"ara", "eng"} <= _tesseract_languages(),
+    reason="tesseract with Arabic and English (tesseract-ocr-ara, -eng) is not installed",
 )
 
 
