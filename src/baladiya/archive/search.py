@@ -89,7 +89,7 @@ class SearchEngine(Protocol):
     def suggest(self, prefix: str, acl: frozenset[str] | None, limit: int = 10) -> list[int]: ...
     def count(self, request: SearchRequest) -> int: ...
     def rebuild(self, chunks: Iterator[list[IndexDoc]], *, resume: bool = True) -> int: ...
-    def clear(self) -> None: ...
+    def resume_after(self) -> int: ...
 
 
 def date_key(value: dt.date | None) -> int:
@@ -229,12 +229,6 @@ class TantivyEngine:
             building, _ = self._building()
             if building:
                 self._write(tantivy.Index(self.schema, path=str(self.root / building)), (), ids)
-
-    def clear(self) -> None:
-        with self._lock:
-            shutil.rmtree(self.root, ignore_errors=True)
-            self._index = None
-            self._generation = ""
 
     def rebuild(self, chunks: Iterator[list[IndexDoc]], *, resume: bool = True) -> int:
         """Build a new generation chunk by chunk (each chunk committed and recorded,

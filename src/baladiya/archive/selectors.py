@@ -233,10 +233,6 @@ def document_types() -> list[DocumentType]:
     return list(DocumentType.objects.all())
 
 
-def document_type(key: str) -> DocumentType | None:
-    return DocumentType.objects.filter(key=key).first()
-
-
 # --- search -----------------------------------------------------------------
 @dataclass(frozen=True)
 class Hit:

@@ -47,7 +47,7 @@ def reindex(chunk_size: int = 500, resume: bool = True) -> int:
     again afterwards."""
     engine = search.engine()
     started = time.time()
-    after = engine.resume_after() if resume and hasattr(engine, "resume_after") else 0
+    after = engine.resume_after() if resume else 0
     count = engine.rebuild(selectors.index_chunks(after, chunk_size), resume=resume)
     for document_id in selectors.changed_since(started):
         index_document(document_id)
