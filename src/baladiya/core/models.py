@@ -302,12 +302,16 @@ class Sequence(models.Model):
 class AuditEntry(models.Model):
     """One append-only, hash-chained entry of the audit log.
 
-    ``entry_hash`` = SHA-256 over the previous entry's hash and this entry's
-    canonical content; ``seq`` runs 1, 2, 3… without gaps, so an edited, deleted or
-    inserted row breaks the chain and ``verify_audit`` names it.
+    ``content_hash`` = SHA-256 of the entry's canonical content, computed when it
+    is written; ``entry_hash`` = SHA-256 over the previous entry's hash, this
+    content hash and ``seq``. ``seq`` runs 1, 2, 3… without gaps, so an edited,
+    deleted or inserted row breaks the chain and ``verify_audit`` names it. On
+    PostgreSQL the chain position (seq, prev_hash, entry_hash) is given at commit
+    by a deferred trigger, so writers hold the chain's lock only while
+    committing; on SQLite (one writer at a time) it is given at once.
     """
 
-    seq = models.BigIntegerField(_("sequence"), unique=True)
+    seq = models.BigIntegerField(_("sequence"), unique=True, null=True, blank=True)
     at = models.DateTimeField(_("time"), db_index=True)
     actor = models.ForeignKey(
         User, verbose_name=_("actor"), null=True, blank=True, on_delete=models.PROTECT
@@ -320,8 +324,9 @@ class AuditEntry(models.Model):
     before = models.JSONField(_("before"), null=True, blank=True)
     after = models.JSONField(_("after"), null=True, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    entry_hash = models.CharField(max_length=64, unique=True)
+    content_hash = models.CharField(max_length=64, default="")
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
+    entry_hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         verbose_name = _("audit entry")

@@ -91,11 +91,10 @@ def _jsonable(value: Any) -> Any:
 
 
 def audit_payload(entry: AuditEntry) -> str:
-    """The canonical text an entry's hash covers."""
+    """The canonical text an entry's content hash covers."""
     at = entry.at.astimezone(dt.UTC).isoformat(timespec="microseconds")
     return json.dumps(
         {
-            "seq": entry.seq,
             "at": at,
             "actor": entry.actor_id,
             "actor_label": entry.actor_label,
@@ -113,8 +112,14 @@ def audit_payload(entry: AuditEntry) -> str:
     )
 
 
-def entry_hash(prev_hash: str, entry: AuditEntry) -> str:
-    return hashlib.sha256((prev_hash + audit_payload(entry)).encode("utf-8")).hexdigest()
+def content_hash(entry: AuditEntry) -> str:
+    return hashlib.sha256(audit_payload(entry).encode("utf-8")).hexdigest()
+
+
+def chain_hash(prev_hash: str, content: str, seq: int) -> str:
+    """The link: SHA-256 of the previous hash, the content hash and the position
+    (the same formula as the PostgreSQL trigger in migration 0003)."""
+    return hashlib.sha256(f"{prev_hash}{content}{seq}".encode()).hexdigest()
 
 
 def _locked_head() -> AuditHead:
@@ -125,6 +130,20 @@ def _locked_head() -> AuditHead:
         return AuditHead.objects.select_for_update().get(singleton=True)
 
 
+def chained_at_commit() -> bool:
+    """PostgreSQL chains entries at commit (trigger); SQLite at once."""
+    return connection.vendor == "postgresql"
+
+
+def seal_audit() -> None:
+    """Give this transaction's pending entries their place in the chain now
+    (PostgreSQL; a no-op elsewhere). Verification and tests call it."""
+    if chained_at_commit():
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS core_audit_chain IMMEDIATE")
+            cursor.execute("SET CONSTRAINTS core_audit_chain DEFERRED")
+
+
 def record_audit(
     *,
     actor: User | None,
@@ -133,24 +152,31 @@ def record_audit(
     before: dict[str, Any] | None = None,
     after: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append an entry to the hash-chained audit log (inside the caller's transaction)."""
+    """Append an entry to the hash-chained audit log (inside the caller's
+    transaction). Its content hash is computed here; its place in the chain is
+    given at commit on PostgreSQL, so concurrent writers do not queue on the
+    chain for their whole transaction."""
+    entry = AuditEntry(
+        at=timezone.now(),
+        actor=actor if actor is not None and actor.pk else None,
+        actor_label=(actor.get_username() if actor is not None and actor.pk else "system"),
+        action=action,
+        object_type=obj._meta.label_lower if obj is not None else "",
+        object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        before=_jsonable(before),
+        after=_jsonable(after),
+        ip_address=context.client_ip(),
+    )
+    entry.content_hash = content_hash(entry)
+    if chained_at_commit():
+        entry.save()
+        return entry
     with transaction.atomic():
         head = _locked_head()
-        entry = AuditEntry(
-            seq=head.last_seq + 1,
-            at=timezone.now(),
-            actor=actor if actor is not None and actor.pk else None,
-            actor_label=(actor.get_username() if actor is not None and actor.pk else "system"),
-            action=action,
-            object_type=obj._meta.label_lower if obj is not None else "",
-            object_id=str(obj.pk) if obj is not None and obj.pk is not None else "",
-            object_repr=str(obj)[:300] if obj is not None else "",
-            before=_jsonable(before),
-            after=_jsonable(after),
-            ip_address=context.client_ip(),
-            prev_hash=head.last_hash,
-        )
-        entry.entry_hash = entry_hash(head.last_hash, entry)
+        entry.seq = head.last_seq + 1
+        entry.prev_hash = head.last_hash
+        entry.entry_hash = chain_hash(head.last_hash, entry.content_hash, entry.seq)
         entry.save()
         AuditHead.objects.filter(pk=head.pk).update(last_seq=entry.seq, last_hash=entry.entry_hash)
     return entry
@@ -164,11 +190,14 @@ class AuditProblem:
 
 def verify_audit_chain() -> tuple[int, list[AuditProblem]]:
     """Walk the whole chain; return (entries checked, problems found)."""
+    seal_audit()
     problems: list[AuditProblem] = []
     expected_prev = GENESIS_HASH
     expected_seq = 1
     checked = 0
-    for entry in AuditEntry.objects.order_by("seq").iterator(chunk_size=2000):
+    entries = AuditEntry.objects.filter(seq__isnull=False).order_by("seq")
+    for entry in entries.iterator(chunk_size=2000):
+        assert entry.seq is not None
         checked += 1
         if entry.seq != expected_seq:
             problems.append(
@@ -181,7 +210,10 @@ def verify_audit_chain() -> tuple[int, list[AuditProblem]]:
             problems.append(
                 AuditProblem(entry.seq, "does not follow the previous entry (chain broken)")
             )
-        if entry_hash(entry.prev_hash, entry) != entry.entry_hash:
+        if (
+            content_hash(entry) != entry.content_hash
+            or chain_hash(entry.prev_hash, entry.content_hash, entry.seq) != entry.entry_hash
+        ):
             problems.append(
                 AuditProblem(
                     entry.seq,
@@ -189,7 +221,7 @@ def verify_audit_chain() -> tuple[int, list[AuditProblem]]:
                     f"({entry.action} {entry.object_repr})",
                 )
             )
-        expected_prev = entry.entry_hash
+        expected_prev = entry.entry_hash or ""
         expected_seq = entry.seq + 1
     head = AuditHead.objects.filter(singleton=True).first()
     if head is not None and head.last_seq >= expected_seq:

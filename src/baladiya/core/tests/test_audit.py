@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 
 from baladiya.core.models import AuditEntry
-from baladiya.core.services import create_branch, record_audit, verify_audit_chain
+from baladiya.core.services import create_branch, record_audit, seal_audit, verify_audit_chain
 
 pytestmark = pytest.mark.django_db
 
@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 def chain(org_ps: object) -> list[AuditEntry]:
     for code in ("B1", "B2", "B3", "B4"):
         create_branch(actor=None, code=code, name_ar=f"فرع {code}", name_en=f"Branch {code}")
+    seal_audit()  # PostgreSQL links entries at commit; the test's transaction never commits
     return list(AuditEntry.objects.order_by("seq"))
 
 
@@ -88,16 +89,17 @@ def test_deleting_the_latest_entry_is_detected(
 
 
 def test_rewriting_an_entry_and_its_hash_breaks_the_next_link(chain: list[AuditEntry]) -> None:
-    from baladiya.core.services import entry_hash
+    from baladiya.core.services import chain_hash, content_hash
 
     victim = chain[1]
     victim.object_repr = "forged"
-    forged_hash = entry_hash(victim.prev_hash, victim)
+    forged_content = content_hash(victim)
+    forged_hash = chain_hash(victim.prev_hash, forged_content, victim.seq)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {AuditEntry._meta.db_table} SET object_repr = %s, entry_hash = %s "
-            "WHERE id = %s",
-            ["forged", forged_hash, victim.pk],
+            f"UPDATE {AuditEntry._meta.db_table} SET object_repr = %s, content_hash = %s, "
+            "entry_hash = %s WHERE id = %s",
+            ["forged", forged_content, forged_hash, victim.pk],
         )
     _checked, problems = verify_audit_chain()
     assert [p.seq for p in problems] == [chain[2].seq]
@@ -124,4 +126,44 @@ def test_entries_record_actor_before_and_after(org_ps: object, make_staff: objec
     entry.refresh_from_db()
     assert entry.actor == clerk
     assert entry.before == {"a": 1} and entry.after["a"] == 2
+    assert verify_audit_chain()[1] == []
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_writers_do_not_queue_on_the_chain_until_they_commit(org_ps: object) -> None:
+    """A transaction that has written an audit entry and is still working does not
+    hold up another writer; both entries are linked, in commit order, at commit."""
+    import threading
+
+    from django.db import transaction
+
+    started, release = threading.Event(), threading.Event()
+    finished: list[str] = []
+
+    def slow() -> None:
+        try:
+            with transaction.atomic():
+                record_audit(actor=None, action="test.slow")
+                started.set()
+                release.wait(timeout=10)
+            finished.append("slow")
+        finally:
+            connection.close()
+
+    worker = threading.Thread(target=slow)
+    worker.start()
+    assert started.wait(timeout=10)
+    fast = threading.Thread(
+        target=lambda: (record_audit(actor=None, action="test.fast"), finished.append("fast"))
+    )
+    fast.start()
+    fast.join(timeout=5)
+    assert finished == ["fast"]  # not blocked by the open transaction's entry
+    release.set()
+    worker.join(timeout=10)
+    assert finished == ["fast", "slow"]
+    entries = list(AuditEntry.objects.filter(action__startswith="test.").order_by("seq"))
+    assert [e.action for e in entries] == ["test.fast", "test.slow"]
+    assert entries[1].seq == entries[0].seq + 1
     assert verify_audit_chain()[1] == []

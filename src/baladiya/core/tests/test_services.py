@@ -35,12 +35,14 @@ ARABIC_INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
 
 
 def actions_since(seq: int) -> list[str]:
+    services.seal_audit()  # PostgreSQL links entries at commit; tests never commit
     return list(
         AuditEntry.objects.filter(seq__gt=seq).order_by("seq").values_list("action", flat=True)
     )
 
 
 def last_seq() -> int:
+    services.seal_audit()
     return AuditEntry.objects.order_by("-seq").values_list("seq", flat=True).first() or 0
 
 
@@ -77,6 +79,7 @@ def test_register_person(org_ps, make_staff) -> None:  # type: ignore[no-untyped
     assert party.phone == "+970599123456"
     assert party.name_ar == "أحمد التميمي"
     assert "احمد" in party.search_text  # normalised for search
+    services.seal_audit()
     entry = AuditEntry.objects.get(seq__gt=seq)
     assert entry.action == "core.party.register"
     assert entry.actor == clerk
@@ -221,6 +224,7 @@ def test_configure_organisation_is_a_singleton(org_ps) -> None:  # type: ignore[
     org = Organisation.objects.get()
     assert org.name_en == "Taffouh Town Council"
     assert org.name_ar == "بلدية تفوح"  # untouched fields are kept
+    services.seal_audit()
     entry = AuditEntry.objects.get(seq__gt=seq)
     assert entry.action == "core.organisation.configure"
     assert entry.before == {"name_en": "Taffouh Municipality", "phone": ""}
@@ -440,6 +444,7 @@ def test_every_write_leaves_an_audit_entry(org_ps, roles) -> None:  # type: igno
         "core.user.link_party",
         "core.organisation.configure",
     ]
+    services.seal_audit()
     entries = AuditEntry.objects.filter(seq__gt=seq).order_by("seq")
     assert entries[0].object_id == str(hq.pk)
     assert [e.actor_label for e in entries] == [
