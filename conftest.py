@@ -26,6 +26,15 @@ def _fresh_cache() -> None:
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _private_archive_dirs(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The archive's search index and scan inboxes live on disk, outside the test
+    database: each test gets its own, so no test finds another run's documents."""
+    root = tmp_path_factory.mktemp("archive")
+    settings.ARCHIVE_SEARCH_DIR = root / "search"
+    settings.ARCHIVE_SCAN_INBOX = root / "scan-inbox"
+
+
 @pytest.fixture
 def org_ps(db: Any) -> Any:
     from baladiya.core.services import configure_organisation

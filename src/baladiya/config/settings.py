@@ -247,6 +247,12 @@ CELERY_BEAT_SCHEDULE = {
     "licensing-remind-and-expire": {"task": "licensing.remind_and_expire", "schedule": 6 * 3600.0},
 }
 
+# --- Archive --------------------------------------------------------------
+ARCHIVE_SEARCH_DIR = Path(env.str("ARCHIVE_SEARCH_DIR", default="") or DATA_DIR / "search")
+ARCHIVE_SCAN_INBOX = Path(env.str("ARCHIVE_SCAN_INBOX", default="") or DATA_DIR / "scan-inbox")
+ARCHIVE_MAX_UPLOAD_MB = env.int("ARCHIVE_MAX_UPLOAD_MB", default=50)
+ARCHIVE_OCR = env.bool("ARCHIVE_OCR", default=True)
+
 # --- API ------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
