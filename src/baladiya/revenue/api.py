@@ -17,6 +17,7 @@ from baladiya.revenue.events import DemandReopened, DemandSettled, PaymentReceiv
 from baladiya.revenue.models import AmendmentKind, Channel, DemandStatus, Tender
 from baladiya.revenue.selectors import (
     amount_owed,
+    amounts_owed,
     calculate_fee,
     head_by_code,
     open_demands,
@@ -81,6 +82,7 @@ __all__ = [
     "Tender",
     "add_fee_schedule",
     "amount_owed",
+    "amounts_owed",
     "apply_penalties",
     "approve_amendment",
     "approve_shift",

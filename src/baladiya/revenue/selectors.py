@@ -5,6 +5,7 @@ holds ``revenue.view_statement``."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -130,6 +131,28 @@ def amount_owed(party: Any) -> Decimal:
     ).aggregate(a=Sum("amount"), p=Sum("paid"), x=Sum("adjusted"))
     owed = (totals["a"] or ZERO) - (totals["p"] or ZERO) - (totals["x"] or ZERO)
     return quantize(owed, _currency())
+
+
+def amounts_owed(party_ids: Sequence[int]) -> dict[int, Decimal]:
+    """:func:`amount_owed` for many parties in one query (a billing run's arrears);
+    parties owing nothing are left out."""
+    owed: dict[int, Decimal] = {}
+    currency = _currency()
+    ids = list(party_ids)
+    for start in range(0, len(ids), 1000):
+        rows = (
+            DemandLine.objects.filter(
+                demand__party_id__in=ids[start : start + 1000],
+                demand__status__in=[DemandStatus.OPEN, DemandStatus.PART_PAID],
+            )
+            .values("demand__party_id")
+            .annotate(a=Sum("amount"), p=Sum("paid"), x=Sum("adjusted"))
+        )
+        for row in rows:
+            value = quantize((row["a"] or ZERO) - (row["p"] or ZERO) - (row["x"] or ZERO), currency)
+            if value:
+                owed[row["demand__party_id"]] = value
+    return owed
 
 
 def party_balance(party: Any) -> Decimal:

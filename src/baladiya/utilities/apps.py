@@ -11,6 +11,10 @@ class UtilitiesConfig(AppConfig):
     verbose_name = _("Water and electricity")
 
     def ready(self) -> None:
+        from baladiya.utilities.services import CONNECTION_SERVICES, process_spec
+        from baladiya.workflow.api import claim_processes
+
+        claim_processes(*CONNECTION_SERVICES, spec=process_spec)
         from baladiya.core.api import (
             NavItem,
             PortalLink,

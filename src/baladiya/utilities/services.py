@@ -1014,7 +1014,9 @@ def _bill_chunk(
         m.connection_id: m
         for m in Meter.objects.filter(connection_id__in=ids, removed_on__isnull=True)
     }
-    bills = []
+    arrears_of = revenue.amounts_owed([c.party_id for c in connections])
+    bills: list[ConnectionBill] = []
+    specs: list[Any] = []
     skipped = 0
     for connection in connections:
         if on_connection is not None:
@@ -1055,35 +1057,33 @@ def _bill_chunk(
             labels=context.labels,
         )
         amount = sum((line.amount for line in lines), ZERO)
-        arrears = revenue.amount_owed(connection.party)
-        demand_id = None
         if amount > 0:
-            demand = revenue.create_demand(
-                actor=None,
-                party=connection.party,
-                lines=[
-                    revenue.DemandLineSpec(
-                        head=line.head,
-                        amount=line.amount,
-                        quantity=line.quantity,
-                        description=line.description[:300],
-                    )
-                    for line in lines
-                ],
-                due_date=cycle.due_date,
-                description=_("%(utility)s bill %(cycle)s, subscription %(number)s")
-                % {
-                    "utility": Utility(connection.utility).label,
-                    "cycle": cycle.code,
-                    "number": connection.number,
-                },
-                source_type=BILL_SOURCE,
-                source_id=f"{cycle.pk}:{connection.pk}",
-                period_from=cycle.period_from,
-                period_to=cycle.period_to,
-                idempotency_key=f"utilities:bill:{cycle.pk}:{connection.pk}",
+            specs.append(
+                revenue.DemandSpec(
+                    party_id=connection.party_id,
+                    lines=[
+                        revenue.DemandLineSpec(
+                            head=line.head,
+                            amount=line.amount,
+                            quantity=line.quantity,
+                            description=line.description[:300],
+                        )
+                        for line in lines
+                    ],
+                    due_date=cycle.due_date,
+                    description=_("%(utility)s bill %(cycle)s, subscription %(number)s")
+                    % {
+                        "utility": Utility(connection.utility).label,
+                        "cycle": cycle.code,
+                        "number": connection.number,
+                    },
+                    source_type=BILL_SOURCE,
+                    source_id=f"{cycle.pk}:{connection.pk}",
+                    period_from=cycle.period_from,
+                    period_to=cycle.period_to,
+                    idempotency_key=_bill_key(cycle.pk, connection.pk),
+                )
             )
-            demand_id = demand.pk
         first = usable[0] if usable else None
         bills.append(
             ConnectionBill(
@@ -1096,7 +1096,7 @@ def _bill_chunk(
                 consumption=units,
                 estimated=estimated,
                 amount=amount,
-                arrears=arrears,
+                arrears=arrears_of.get(connection.party_id, ZERO),
                 lines=[
                     {
                         "head": line.head,
@@ -1109,11 +1109,23 @@ def _bill_chunk(
                     }
                     for line in lines
                 ],
-                demand_id=demand_id,
             )
         )
+    # One batch of demands for the chunk: one block of numbers, bulk inserts.
+    demand_ids = {
+        d.idempotency_key: d.pk
+        for d in revenue.create_demands(
+            actor=None, specs=specs, audit_label=f"utilities billing run {run.pk}"
+        )
+    }
+    for bill in bills:
+        bill.demand_id = demand_ids.get(_bill_key(cycle.pk, bill.connection_id))
     ConnectionBill.objects.bulk_create(bills)
     return len(bills), skipped
+
+
+def _bill_key(cycle_id: int, connection_id: int) -> str:
+    return f"utilities:bill:{cycle_id}:{connection_id}"
 
 
 def _plain(value: Decimal | None) -> str:
@@ -1238,19 +1250,27 @@ def transfer_effect(actor: Any, case: Any, action: Any, comment: str) -> None:
 PROCESS_FILE = Path(__file__).resolve().parent / "data" / "processes" / "connection.yaml"
 
 
-def install_processes() -> None:
-    """The connection process for the new water and electricity connection
-    services (named after the catalogue; idempotent)."""
+CONNECTION_SERVICES = ("water-connection-new", "electricity-connection-new")
+
+
+def process_spec(key: str) -> dict[str, Any]:
+    """The connection process for a new water or electricity connection service,
+    named after the catalogue."""
     from baladiya.onestop import api as onestop
+
+    spec = {**yaml.safe_load(PROCESS_FILE.read_text(encoding="utf-8")), "key": key}
+    service = onestop.service_by_key(key)
+    if service is not None:
+        spec.update(name_ar=service.name_ar, name_en=service.name_en)
+    return spec
+
+
+def install_processes() -> None:
+    """Install the connection process for both services (idempotent)."""
     from baladiya.workflow import api as workflow
 
-    template = yaml.safe_load(PROCESS_FILE.read_text(encoding="utf-8"))
-    for key in ("water-connection-new", "electricity-connection-new"):
-        service = onestop.service_by_key(key)
-        spec = {**template, "key": key}
-        if service is not None:
-            spec.update(name_ar=service.name_ar, name_en=service.name_en)
-        workflow.install_definition(actor=None, spec=spec)
+    for key in CONNECTION_SERVICES:
+        workflow.install_definition(actor=None, spec=process_spec(key))
 
 
 def _month_start(day: dt.date, back: int) -> dt.date:
