@@ -274,6 +274,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # One name per choice set where apps share a field name ("kind") or a set.
+    "ENUM_NAME_OVERRIDES": {
+        "ConfidentialityEnum": "baladiya.archive.models.Level",
+        "PartyKindEnum": "baladiya.core.models.PartyKind",
+        "PermitKindEnum": "baladiya.permits.models.PermitKind",
+    },
 }
 
 # --- Security -------------------------------------------------------------
