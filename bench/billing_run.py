@@ -176,10 +176,10 @@ def main() -> None:
         pricing.bill_lines(schedule, u, currency="ILS")
     baseline = time.perf_counter() - t0
 
-    # How much of the run is spent in revenue's per-demand calls.
+    # How much of the run is spent in revenue (the batch of demands, the arrears).
     from baladiya.revenue import api as revenue_api
 
-    spent = {"create_demand": 0.0, "amount_owed": 0.0}
+    spent = {"create_demands": 0.0, "amounts_owed": 0.0}
 
     def timed(name: str, function: Any) -> Any:
         def wrapper(*args: Any, **kwargs: Any) -> Any:
