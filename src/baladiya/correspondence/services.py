@@ -393,12 +393,12 @@ def attach(*, actor: User, letter_id: int, upload: UploadedFile, title: str = ""
 # --- Referrals -------------------------------------------------------------------
 
 
-@transaction.atomic
 def _end_of(day: dt.date) -> dt.datetime:
     """The end of ``day`` in the municipality's time zone (a referral's deadline)."""
     return timezone.make_aware(dt.datetime.combine(day, dt.time(23, 59)))
 
 
+@transaction.atomic
 def refer(
     *,
     actor: User,
