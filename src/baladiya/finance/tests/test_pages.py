@@ -114,3 +114,14 @@ def test_manual_journal_pages_prepare_approve_and_reverse(
     # A second click does not post a second reversal.
     client.post(reverse("finance:entry", args=[entry.pk]), {"action": "reverse", "note": "خطأ"})
     assert JournalEntry.objects.filter(reverses=entry).count() == 1
+
+
+def test_an_automatic_entry_without_a_preparer_opens(
+    client: Any, posted: None, make_staff: Any
+) -> None:
+    from baladiya.finance.models import JournalEntry
+
+    client.force_login(make_staff("finance-manager", username="fm2"))
+    entry = JournalEntry.objects.filter(created_by__isnull=True).first()
+    assert entry is not None
+    assert client.get(reverse("finance:entry", args=[entry.pk])).status_code == 200
