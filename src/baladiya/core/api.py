@@ -63,7 +63,7 @@ from baladiya.core.services import (
     register_establishment,
     register_person,
 )
-from baladiya.core.text import normalize_arabic, normalize_digits
+from baladiya.core.text import normalize_arabic, normalize_digits, parse_number
 
 __all__ = [
     "AccessDenied",
@@ -115,6 +115,7 @@ __all__ = [
     "notifications_of",
     "notify",
     "organisation",
+    "parse_number",
     "parties_acted_for",
     "party_by_commercial_registration",
     "party_by_national_id",

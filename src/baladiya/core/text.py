@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal, InvalidOperation
 
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
 _TATWEEL = "\u0640"
@@ -37,6 +38,20 @@ def normalize_digits(value: str) -> str:
     return value.translate(
         {**{0x0660 + d: str(d) for d in range(10)}, **{0x06F0 + d: str(d) for d in range(10)}}
     )
+
+
+def parse_number(value: object) -> Decimal | None:
+    """A number as a person types it: Arabic-Indic or Persian digits and the Arabic
+    decimal mark are read; a comma (thousands or decimals?) is refused, as is
+    anything that is not a finite number. None when it cannot be read."""
+    text = normalize_digits(str(value if value is not None else "")).strip()
+    if "," in text or "٬" in text:
+        return None
+    try:
+        number = Decimal(text.replace("٫", "."))
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
 
 
 def normalize_arabic(value: str) -> str:

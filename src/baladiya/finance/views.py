@@ -4,7 +4,7 @@ journal (manual entries prepared by one user and approved by another, reversals)
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -130,16 +130,11 @@ def journal(request: HttpRequest) -> HttpResponse:
 
 
 def _amount(value: str) -> Decimal | None:
-    text = core.normalize_digits(value.strip()).replace("٫", ".")
-    if not text:
+    """A line's debit or credit: empty is zero; negative or unreadable is None."""
+    if not value.strip():
         return Decimal(0)
-    if "," in text or "٬" in text:
-        return None
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        return None
-    return amount if amount.is_finite() and amount >= 0 else None
+    amount = core.parse_number(value)
+    return amount if amount is not None and amount >= 0 else None
 
 
 @login_required

@@ -180,13 +180,11 @@ def _money_text(amount: Decimal) -> str:
 
 
 def _decimal(value: object, field: str, errors: dict[str, list[str]], *, low: str) -> Decimal:
-    text = core.normalize_digits(str(value or "").strip()).replace("٫", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
+    number = core.parse_number(value or "")
+    if number is None:
         errors[field] = [_("Enter a number.")]
         return Decimal(0)
-    if not number.is_finite() or number < Decimal(low):
+    if number < Decimal(low):
         errors[field] = [_("Enter a number of at least %(low)s.") % {"low": low}]
     return number
 

@@ -14,7 +14,7 @@ import datetime as dt
 import json
 import secrets
 from dataclasses import dataclass, replace
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -194,12 +194,11 @@ def _decimal(
         if required:
             errors[field] = [_("This field is required.")]
         return None
-    try:
-        number = Decimal(core.normalize_digits(str(value)).strip().replace("٫", "."))
-    except InvalidOperation:
+    number = core.parse_number(value)
+    if number is None:
         errors[field] = [_("Enter a number.")]
         return None
-    if not number.is_finite() or not (low <= number <= high):
+    if not (low <= number <= high):
         errors[field] = [_("Enter a number from %(low)s to %(high)s.") % {"low": low, "high": high}]
         return None
     return number.quantize(Decimal("0.01"))

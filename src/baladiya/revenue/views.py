@@ -5,7 +5,7 @@ sandbox gateway and the public verification pages."""
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -41,16 +41,9 @@ def _staff(request: HttpRequest, capability: str) -> None:
 
 
 def _amount(value: str | None) -> Decimal | None:
-    """A typed amount; Arabic-Indic digits and the Arabic decimal mark are read,
-    a comma is refused (thousands or decimals? the cashier retypes)."""
-    text = core.normalize_digits((value or "").strip()).replace("٫", ".")
-    if "," in text or "٬" in text:
-        return None
-    try:
-        amount = Decimal(text)
-    except InvalidOperation:
-        return None
-    return amount if amount.is_finite() else None
+    """A typed amount (see ``core.parse_number``: a comma is refused, the cashier
+    retypes)."""
+    return core.parse_number(value or "")
 
 
 def _language(request: HttpRequest) -> str:

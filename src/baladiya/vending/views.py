@@ -4,7 +4,7 @@ token and receipt PDF, and the citizen's meters page with online top-up."""
 from __future__ import annotations
 
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import messages
@@ -32,21 +32,14 @@ def _staff(request: HttpRequest, capability: str) -> None:
 
 def _amount(value: str | None) -> Decimal | None:
     """A typed amount; Arabic-Indic digits and the Arabic decimal mark are read."""
-    text = (value or "").strip()
-    if "," in text or "٬" in text:
-        return None
-    amount = _number(text)
+    amount = core.parse_number(value or "")
     return amount if amount is not None and amount > 0 else None
 
 
 def _number(value: str) -> Decimal | None:
     """A typed non-negative number (Arabic-Indic digits and decimal mark read)."""
-    text = core.normalize_digits(value.strip()).replace("٫", ".")
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        return None
-    return number if number.is_finite() and number >= 0 else None
+    number = core.parse_number(value)
+    return number if number is not None and number >= 0 else None
 
 
 def _language(request: HttpRequest) -> str:

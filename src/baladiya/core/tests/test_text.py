@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 
-from baladiya.core.text import normalize_arabic, normalize_digits
+from baladiya.core.text import normalize_arabic, normalize_digits, parse_number
 
 
 @pytest.mark.parametrize(
@@ -95,3 +97,24 @@ def test_idempotent() -> None:
     text = "إِدارةُ الـمـوارد ٱلبشرية ٢٠٢٦ Ｘ"
     once = normalize_arabic(text)
     assert normalize_arabic(once) == once
+
+
+@pytest.mark.parametrize(
+    ("typed", "read"),
+    [
+        ("12.5", Decimal("12.5")),
+        ("١٢٫٥", Decimal("12.5")),
+        ("۱۲", Decimal("12")),
+        (" 7 ", Decimal("7")),
+        ("-3", Decimal("-3")),
+        ("1,000", None),
+        ("١٬٠٠٠", None),
+        ("abc", None),
+        ("NaN", None),
+        ("Infinity", None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_numbers_are_read_as_people_type_them(typed: object, read: Decimal | None) -> None:
+    assert parse_number(typed) == read
