@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from tests.browser import helpers
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Archive-Pass-2026"
@@ -37,11 +39,7 @@ def scene(org_ps: Any, roles: Any, settings: Any, tmp_path: Path) -> dict[str, A
 
 
 def sign_in(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state()
+    helpers.sign_in(page, username, PASSWORD)
 
 
 def test_archive_find_and_confidentiality(

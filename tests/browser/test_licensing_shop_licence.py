@@ -10,6 +10,8 @@ from typing import Any
 import pytest
 from pypdf import PdfReader
 
+from tests.browser import helpers
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "Licence-Pass-2026"
@@ -65,11 +67,7 @@ def scene(org_ps: Any, roles: Any) -> dict[str, Any]:
 
 
 def sign_in(page: Any, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.locator("input[name=username]").fill(username)
-    page.locator("input[name=password]").fill(PASSWORD)
-    page.locator("form button[type=submit]").last.click()
-    page.wait_for_load_state()
+    helpers.sign_in(page, username, PASSWORD)
 
 
 def test_apply_inspect_pay_download_and_verify(
