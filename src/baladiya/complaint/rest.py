@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from baladiya.complaint import selectors, services
+from baladiya.complaint import services
 from baladiya.complaint.models import Complaint
 
 
@@ -81,15 +81,14 @@ class ComplaintResolve(APIView):
 
     @extend_schema(request=ResolveSerializer, responses=ComplaintSerializer)
     def post(self, request: Request, reference: str) -> Response:
-        try:
-            complaint = selectors.complaint_for(request.user, reference)
-        except ObjectDoesNotExist as exc:
-            raise Http404 from exc
         data = ResolveSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        complaint = services.resolve(
-            actor=request.user, complaint_id=complaint.pk, note=data.validated_data["note"]
-        )
+        try:
+            complaint = services.resolve(
+                actor=request.user, reference=reference, note=data.validated_data["note"]
+            )
+        except ObjectDoesNotExist as exc:  # no such complaint, or not one the user may see
+            raise Http404 from exc
         return Response(ComplaintSerializer(complaint).data)
 
 

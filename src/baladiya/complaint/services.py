@@ -97,9 +97,10 @@ def file_complaint(
         channel=channel,
         idempotency_key=idempotency_key,
     )
-    existing = Complaint.objects.filter(case=case).first()
-    if existing is not None:  # a retried submission
-        return existing
+    if idempotency_key:
+        existing = Complaint.objects.filter(case=case).first()
+        if existing is not None:  # a retried submission
+            return existing
     parcel = None
     if lat is not None and lon is not None:
         parcel = gis.parcel_at_point(float(lon), float(lat))  # the parcel under the pin
@@ -127,10 +128,25 @@ def _lock(complaint_id: int) -> Complaint:
 
 @transaction.atomic
 def resolve(
-    *, actor: User, complaint_id: int, note: str, photo: UploadedFile | None = None
+    *,
+    actor: User,
+    note: str,
+    complaint_id: int | None = None,
+    reference: str = "",
+    photo: UploadedFile | None = None,
 ) -> Complaint:
-    complaint = _lock(complaint_id)
-    workflow.take_action(actor=actor, case_id=complaint.case_id, action_key="resolve", comment=note)
+    """Resolve the complaint with ``complaint_id`` (or its case's ``reference``).
+    A complaint the actor may not see raises ``DoesNotExist``, as if there were none."""
+    locked = Complaint.objects.select_for_update(of=("self",))
+    if reference:
+        complaint = locked.get(case__reference=reference)
+    elif complaint_id is not None:
+        complaint = locked.get(pk=complaint_id)
+    else:
+        raise Complaint.DoesNotExist
+    complaint.case = workflow.take_action(
+        actor=actor, case_id=complaint.case_id, action_key="resolve", comment=note
+    )
     complaint.resolution_note = note.strip()
     complaint.resolved_at = timezone.now()
     complaint.save(update_fields=["resolution_note", "resolved_at"])

@@ -39,6 +39,9 @@ api_v1 = [
 ]
 
 urlpatterns = [
+    # The API first: its clients make most of the requests, and resolving walks
+    # the patterns in order.
+    path("api/v1/", include(api_v1)),
     path("", include("baladiya.portal.urls")),
     path("", include("baladiya.core.urls")),
     path("services/", include("baladiya.onestop.urls")),
@@ -57,7 +60,6 @@ urlpatterns = [
     path("", include("baladiya.archive.urls")),
     path("", include("baladiya.correspondence.urls")),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(api_v1)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -7,6 +7,7 @@ from typing import Any
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.urls import path
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.permissions import IsAuthenticated
@@ -96,15 +97,17 @@ class CaseAction(APIView):
 
     @extend_schema(request=ActionSerializer, responses=CaseSerializer)
     def post(self, request: Request, reference: str) -> Response:
-        case = _case(request, reference)
         data = ActionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        case = services.take_action(
-            actor=request.user,
-            case_id=case.pk,
-            action_key=data.validated_data["action"],
-            comment=data.validated_data["comment"],
-        )
+        try:
+            case = services.take_action(
+                actor=request.user,
+                reference=reference,
+                action_key=data.validated_data["action"],
+                comment=data.validated_data["comment"],
+            )
+        except Case.DoesNotExist as exc:  # no such case, or not one the user may see
+            raise Http404 from exc
         return Response(CaseSerializer(case).data)
 
 
@@ -113,7 +116,6 @@ class CaseAssign(APIView):
 
     @extend_schema(request=AssignSerializer, responses=CaseSerializer)
     def post(self, request: Request, reference: str) -> Response:
-        case = _case(request, reference)
         data = AssignSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         username = data.validated_data["assignee"]
@@ -121,8 +123,14 @@ class CaseAssign(APIView):
         if username:
             assignee = core.user_by_username(username)
             if assignee is None:
-                return Response({"assignee": ["unknown user"]}, status=status.HTTP_400_BAD_REQUEST)
-        case = services.assign(actor=request.user, case_id=case.pk, assignee=assignee)
+                return Response(
+                    {"assignee": [_("There is no user with this username.")]},
+                    status=status.HTTP_400_BAD_REQUEST,
+                )
+        try:
+            case = services.assign(actor=request.user, reference=reference, assignee=assignee)
+        except Case.DoesNotExist as exc:  # no such case, or not one the user may see
+            raise Http404 from exc
         return Response(CaseSerializer(case).data)
 
 

@@ -288,13 +288,14 @@ def open_case(
         process_due_at=due_at or _deadline(now, definition.sla_hours),
         idempotency_key=idempotency_key,
     )
-    try:
-        with transaction.atomic():
-            case.save()
-    except IntegrityError:
-        if idempotency_key:
+    if idempotency_key:
+        try:
+            with transaction.atomic():  # a concurrent retry may have inserted it first
+                case.save()
+        except IntegrityError:
             return Case.objects.get(idempotency_key=idempotency_key)
-        raise
+    else:
+        case.save()
     submitted = _history(case, actor=actor, kind="submitted", to_state=start, at=now)
     core.record_audit(
         actor=actor,
@@ -360,7 +361,17 @@ class Transition:
             case.closed_at = None
         if to_state.with_applicant or to_state.is_terminal:
             case.assignee = None
-        case.save()
+        case.save(
+            update_fields=[
+                "state",
+                "state_entered_at",
+                "due_at",
+                "escalated_at",
+                "closed_at",
+                "assignee",
+                "updated_at",
+            ]
+        )
         step = _history(
             case,
             actor=self.actor,
@@ -406,22 +417,36 @@ def may_take(actor: User, case: Case, action: Action) -> bool:
     return False
 
 
-def _locked(case_id: int) -> Case:
-    return (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("state", "definition", "branch", "department", "applicant")
-        .get(pk=case_id)
+def _locked(case_id: int | None = None, reference: str = "") -> Case:
+    """The case, row-locked, with what checking and moving it reads (its state,
+    branch and department); ``Case.DoesNotExist`` if there is none."""
+    qs = Case.objects.select_for_update(of=("self",)).select_related(
+        "state", "branch", "department"
     )
+    if reference:
+        return qs.get(reference=reference)
+    if case_id is None:
+        raise Case.DoesNotExist
+    return qs.get(pk=case_id)
 
 
 @transaction.atomic
-def take_action(*, actor: User, case_id: int, action_key: str, comment: str = "") -> Case:
-    case = _locked(case_id)
+def take_action(
+    *,
+    actor: User,
+    action_key: str,
+    case_id: int | None = None,
+    reference: str = "",
+    comment: str = "",
+) -> Case:
+    """Take an action on the case with ``case_id`` (or ``reference``); a case the
+    actor may not see raises ``Case.DoesNotExist``, as if it did not exist."""
+    case = _locked(case_id, reference)
     if not can_view(actor, case):
         raise Case.DoesNotExist
     action = (
         Action.objects.select_related("to_state")
-        .filter(definition=case.definition, from_state=case.state, key=action_key)
+        .filter(definition_id=case.definition_id, from_state_id=case.state_id, key=action_key)
         .first()
     )
     if action is None:
@@ -432,14 +457,17 @@ def take_action(*, actor: User, case_id: int, action_key: str, comment: str = ""
 
 
 @transaction.atomic
-def assign(*, actor: User, case_id: int, assignee: User | None) -> Case:
-    """Assign a case to a colleague (or to oneself), or unassign it.
+def assign(
+    *, actor: User, assignee: User | None, case_id: int | None = None, reference: str = ""
+) -> Case:
+    """Assign a case (by ``case_id`` or ``reference``) to a colleague (or to
+    oneself), or unassign it.
 
     Anyone who may act on the case's current state may take it (assign to me);
     assigning to someone else needs the ``workflow.assign`` capability in the
     case's scope, and the assignee must be able to act on it.
     """
-    case = _locked(case_id)
+    case = _locked(case_id, reference)
     if not can_view(actor, case):
         raise Case.DoesNotExist
     if case.closed_at is not None:
