@@ -14,28 +14,25 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from baladiya.complaint import services
-from baladiya.complaint.models import Complaint
 
 
-class ComplaintSerializer(serializers.ModelSerializer):
+class ComplaintSerializer(serializers.Serializer):
+    """A complaint as the API shows it (declared field by field, see CaseSerializer)."""
+
     reference = serializers.CharField(source="case.reference", read_only=True)
     state = serializers.CharField(source="case.state.key", read_only=True)
     department = serializers.CharField(source="case.department.code", read_only=True, default=None)
-
-    class Meta:
-        model = Complaint
-        fields = [
-            "reference",
-            "state",
-            "department",
-            "category",
-            "description",
-            "latitude",
-            "longitude",
-            "address",
-            "resolution_note",
-            "rating",
-        ]
+    category = serializers.SlugField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, read_only=True, allow_null=True
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, read_only=True, allow_null=True
+    )
+    address = serializers.CharField(read_only=True)
+    resolution_note = serializers.CharField(read_only=True)
+    rating = serializers.IntegerField(read_only=True, allow_null=True)
 
 
 class NewComplaintSerializer(serializers.Serializer):

@@ -3,6 +3,9 @@ roles scoped to branch/department, reference sequences and the audit log."""
 
 from __future__ import annotations
 
+import secrets
+from typing import Any
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -230,12 +233,27 @@ class User(AbstractUser):
     home_branch = models.ForeignKey(
         Branch, verbose_name=_("home branch"), null=True, blank=True, on_delete=models.PROTECT
     )
+    # A new random stamp whenever the user's roles (or a role he holds) change: his
+    # role assignments are cached under it (``core.permissions``), so a change takes
+    # effect on his next request in every process, and a rolled-back change's stamp
+    # is never seen again.
+    roles_stamp = models.CharField(max_length=16, blank=True, editable=False)
 
     objects = UserManager()
 
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")
+
+
+def restamp_roles(users: models.QuerySet[User], instance: User | None = None) -> None:
+    """The roles of ``users`` changed: give them a new stamp (and ``instance``, the
+    same user in memory, the stamp and no per-request copy of his old roles)."""
+    stamp = secrets.token_hex(8)
+    users.update(roles_stamp=stamp)
+    if instance is not None:
+        instance.roles_stamp = stamp
+        instance.__dict__.pop("_baladiya_assignments", None)
 
 
 class Role(Bilingual):
@@ -249,6 +267,10 @@ class Role(Bilingual):
         verbose_name = _("role")
         verbose_name_plural = _("roles")
         ordering = ["key"]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        restamp_roles(User.objects.filter(role_assignments__role=self))
 
 
 class RoleAssignment(models.Model):
@@ -283,6 +305,16 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         scope = " / ".join(str(s) for s in (self.branch, self.department) if s)
         return f"{self.user} — {self.role}" + (f" ({scope})" if scope else "")
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        restamp_roles(User.objects.filter(pk=self.user_id), self._state.fields_cache.get("user"))
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        user_id, user = self.user_id, self._state.fields_cache.get("user")
+        deleted = super().delete(*args, **kwargs)
+        restamp_roles(User.objects.filter(pk=user_id), user)
+        return deleted
 
 
 class Sequence(models.Model):

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.utils.functional import Promise
 from django.utils.translation import gettext
@@ -171,16 +172,29 @@ def define_default_role(
     DEFAULT_ROLES.setdefault(key, (name_ar, name_en, staff, list(capabilities)))
 
 
+# How long a user's role assignments stay in the cache. A change of his roles
+# gives him a new stamp (``User.roles_stamp``) and so a new cache key at once;
+# the time only bounds how long an entry nobody asks for any more takes room.
+ROLES_CACHE_SECONDS = 600
+
+
 def _assignments(user: User) -> list[Any]:
+    """The user's role assignments: kept on the user object for the request, and in
+    the cache under his roles stamp, read fresh from the database with the user on
+    each request, so no process ever acts on roles he no longer has."""
     cached = getattr(user, "_baladiya_assignments", None)
     if cached is None:
-        cached = list(user.role_assignments.select_related("role", "department").all())
+        key = f"core:roles:{user.pk}:{user.roles_stamp}"
+        cached = cache.get(key)
+        if cached is None:
+            cached = list(user.role_assignments.select_related("role", "department").all())
+            cache.set(key, cached, ROLES_CACHE_SECONDS)
         user._baladiya_assignments = cached  # type: ignore[attr-defined]
     return cached
 
 
 def forget(user: User) -> None:
-    """Drop the per-request cache of a user's roles (after assigning a role)."""
+    """Drop the per-request copy of a user's roles (after assigning a role)."""
     user.__dict__.pop("_baladiya_assignments", None)
 
 

@@ -17,33 +17,26 @@ from rest_framework.views import APIView
 
 from baladiya.core import api as core
 from baladiya.workflow import selectors, services
-from baladiya.workflow.models import Case
+from baladiya.workflow.models import Case, Channel
 
 
-class CaseSerializer(serializers.ModelSerializer):
-    state = serializers.CharField(source="state.key")
-    state_name = serializers.CharField(source="state.name")
-    assignee = serializers.CharField(source="assignee.username", default=None)
-    department = serializers.CharField(source="department.code", default=None)
-    branch = serializers.CharField(source="branch.code", default=None)
+class CaseSerializer(serializers.Serializer):
+    """A case as the API shows it. Declared field by field rather than derived from
+    the model, so a response does not rebuild its fields from the model each time."""
 
-    class Meta:
-        model = Case
-        fields = [
-            "reference",
-            "service_key",
-            "title",
-            "state",
-            "state_name",
-            "assignee",
-            "department",
-            "branch",
-            "channel",
-            "data",
-            "submitted_at",
-            "due_at",
-            "closed_at",
-        ]
+    reference = serializers.CharField(read_only=True)
+    service_key = serializers.SlugField(read_only=True)
+    title = serializers.CharField(read_only=True)
+    state = serializers.CharField(source="state.key", read_only=True)
+    state_name = serializers.CharField(source="state.name", read_only=True)
+    assignee = serializers.CharField(source="assignee.username", default=None, read_only=True)
+    department = serializers.CharField(source="department.code", default=None, read_only=True)
+    branch = serializers.CharField(source="branch.code", default=None, read_only=True)
+    channel = serializers.ChoiceField(choices=Channel.choices, read_only=True)
+    data = serializers.JSONField(read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True)
+    due_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    closed_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
 
 class ActionSerializer(serializers.Serializer):

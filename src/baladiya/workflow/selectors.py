@@ -13,18 +13,71 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from baladiya.core import api as core
 from baladiya.core.api import User
-from baladiya.workflow.models import APPLICANT, Action, Case, CaseEvent, ProcessDefinition
+from baladiya.workflow.models import (
+    APPLICANT,
+    Action,
+    Case,
+    CaseEvent,
+    ProcessDefinition,
+    State,
+)
 
 REFERENCE = re.compile(r"[A-Z]{2,6}(-[A-Z0-9]{1,6})?-\d{4}-\d{4,}")
 
 
+# An installed version of a process never changes (a change is version n+1), so
+# its states and actions are cached for long; which version is active may change,
+# so that is cached briefly (see ``forget_active_definition``).
+STATE_ACTIONS_SECONDS = 3600
+ACTIVE_DEFINITION_SECONDS = 60
+
+
 def active_definition(key: str) -> ProcessDefinition | None:
     return ProcessDefinition.objects.filter(key=key, is_active=True).order_by("-version").first()
+
+
+def _start_key(service_key: str) -> str:
+    return f"workflow:start:{service_key}"
+
+
+def start_of(service_key: str) -> tuple[ProcessDefinition, State] | None:
+    """The active version of ``service_key``'s process and its start state, for
+    opening a case. Cached for a minute: installing a version clears it at once
+    in a shared cache (or this process's own), and other processes with a private
+    cache open new cases on the previous version for at most that minute (a
+    version a case may run on to its end, as running cases do)."""
+    found = cache.get(_start_key(service_key))
+    if found is None:
+        definition = active_definition(service_key)
+        if definition is None:
+            return None
+        found = (definition, definition.states.get(is_start=True))
+        cache.set(_start_key(service_key), found, ACTIVE_DEFINITION_SECONDS)
+    return found
+
+
+def forget_active_definition(service_key: str) -> None:
+    cache.delete(_start_key(service_key))
+
+
+def state_actions(state_id: int) -> list[Action]:
+    """The actions out of a state, in their order, each with its target state."""
+    key = f"workflow:actions:{state_id}"
+    actions = cache.get(key)
+    if actions is None:
+        actions = list(
+            Action.objects.select_related("to_state")
+            .filter(from_state_id=state_id)
+            .order_by("order", "pk")
+        )
+        cache.set(key, actions, STATE_ACTIONS_SECONDS)
+    return actions
 
 
 def definition_spec(definition: ProcessDefinition) -> dict[str, Any]:
@@ -202,7 +255,7 @@ def history(case: Case, *, public_only: bool = False) -> QuerySet[CaseEvent]:
 def available_actions(user: User | Any, case: Case) -> list[Action]:
     if case.closed_at is not None:
         return []
-    actions = list(case.state.actions.select_related("to_state").order_by("order", "pk"))
+    actions = state_actions(case.state_id)
     result = []
     for action in actions:
         for role in action.roles:

@@ -35,7 +35,10 @@ from baladiya.workflow.selectors import (
     active_definition,
     can_view,
     definition_spec,
+    forget_active_definition,
     is_applicant,
+    start_of,
+    state_actions,
 )
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
@@ -173,6 +176,8 @@ def install_definition(*, actor: User | None, spec: dict[str, Any]) -> ProcessDe
             for order, a in enumerate(normalised["actions"])
         ]
     )
+    forget_active_definition(definition.key)
+    transaction.on_commit(lambda: forget_active_definition(definition.key))
     core.record_audit(
         actor=actor,
         action="workflow.definition.install",
@@ -253,10 +258,10 @@ def open_case(
             raise AccessDenied(_("You can only apply for yourself."))
     if actor is not None and actor.is_staff and channel == Channel.COUNTER:
         core.require(actor, "workflow.open_cases")
-    definition = active_definition(service_key)
-    if definition is None:
+    found = start_of(service_key)
+    if found is None:
         raise ValidationError(_("This service cannot be requested online yet."))
-    start = definition.states.get(is_start=True)
+    definition, start = found
     org = core.organisation()
     now = timezone.now()
     local_year = timezone.localtime(now).year
@@ -444,11 +449,7 @@ def take_action(
     case = _locked(case_id, reference)
     if not can_view(actor, case):
         raise Case.DoesNotExist
-    action = (
-        Action.objects.select_related("to_state")
-        .filter(definition_id=case.definition_id, from_state_id=case.state_id, key=action_key)
-        .first()
-    )
+    action = next((a for a in state_actions(case.state_id) if a.key == action_key), None)
     if action is None:
         raise ValidationError(_("This action is not possible in the case's current state."))
     transition = Transition(actor=actor, case=case, action=action, comment=comment)
@@ -472,7 +473,7 @@ def assign(
         raise Case.DoesNotExist
     if case.closed_at is not None:
         raise ValidationError(_("This case is closed."))
-    actions = list(case.state.actions.all())
+    actions = state_actions(case.state_id)
     if assignee is not None and assignee.pk == actor.pk:
         if not any(may_take(actor, case, a) for a in actions):
             raise AccessDenied(_("You cannot take this case: no action in its state is yours."))

@@ -127,6 +127,50 @@ def test_capability_edited_on_the_role_takes_effect(make_staff) -> None:  # type
     assert not has_capability(fresh, "core.view_staff_area")
 
 
+# --- roles cached across requests -------------------------------------------------------
+
+
+def test_roles_are_cached_across_requests(make_staff, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    user = make_staff("clerk")
+    assert has_capability(User.objects.get(pk=user.pk), "core.view_parties")
+    fresh = User.objects.get(pk=user.pk)  # the next request: the roles come from the cache
+    with django_assert_num_queries(0):
+        assert has_capability(fresh, "core.view_parties")
+
+
+def test_role_edited_in_the_back_office_takes_effect_on_the_next_request(make_staff) -> None:  # type: ignore[no-untyped-def]
+    user = make_staff("storekeeper")
+    assert has_capability(User.objects.get(pk=user.pk), "core.view_staff_area")  # cached
+    role = Role.objects.get(key="storekeeper")
+    role.capabilities = ["stores.*"]
+    role.save()  # as the admin's role form does
+    fresh = User.objects.get(pk=user.pk)
+    assert has_capability(fresh, "stores.issue_items")
+    assert not has_capability(fresh, "core.view_staff_area")
+
+
+def test_revoked_role_is_gone_on_the_next_request(make_staff, hq) -> None:  # type: ignore[no-untyped-def]
+    user = make_staff("cashier", branch=hq)
+    assert has_capability(User.objects.get(pk=user.pk), "revenue.collect", branch=hq)
+    User.objects.get(pk=user.pk).role_assignments.get().delete()  # as the admin's inline does
+    assert not has_capability(User.objects.get(pk=user.pk), "revenue.collect", branch=hq)
+
+
+def test_a_rolled_back_role_change_leaves_no_trace(make_staff, hq) -> None:  # type: ignore[no-untyped-def]
+    from django.db import transaction
+
+    user = make_staff("storekeeper")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assign_role(actor=None, user=User.objects.get(pk=user.pk), role_key="cashier", branch=hq)
+        assert has_capability(User.objects.get(pk=user.pk), "revenue.collect", branch=hq)
+        raise RuntimeError("the transaction fails after the roles were read")
+    assert not has_capability(User.objects.get(pk=user.pk), "revenue.collect", branch=hq)
+    assign_role(actor=None, user=User.objects.get(pk=user.pk), role_key="accountant")
+    fresh = User.objects.get(pk=user.pk)
+    assert has_capability(fresh, "finance.post_journal")
+    assert not has_capability(fresh, "revenue.collect", branch=hq)
+
+
 # --- branch scope ------------------------------------------------------------------------
 
 
