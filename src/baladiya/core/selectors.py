@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -109,8 +110,34 @@ def branch_by_code(code: str) -> Branch | None:
     return Branch.objects.filter(code=code).first()
 
 
+# Branches and departments change seldom and are read on every submission: they are
+# cached briefly. Creating one clears the cache at once; an edit in the back office
+# shows within this many seconds.
+REFERENCE_DATA_SECONDS = 60
+
+
+def _cached(key: str, load: Callable[[], Any]) -> Any:
+    value = cache.get(key)
+    if value is None:
+        value = load()
+        if value is not None:  # what does not exist yet may be created any moment
+            cache.set(key, value, REFERENCE_DATA_SECONDS)
+    return value
+
+
 def department_by_code(code: str) -> Department | None:
-    return Department.objects.filter(code=code).first()
+    return _cached(f"core:department:{code}", lambda: Department.objects.filter(code=code).first())
+
+
+def headquarters() -> Branch | None:
+    """The municipality's headquarters (where a request is handled by default)."""
+    return _cached(
+        "core:headquarters", lambda: service_points().filter(kind=BranchKind.HEADQUARTERS).first()
+    )
+
+
+def forget_reference_data(*, department_code: str = "") -> None:
+    cache.delete_many(["core:headquarters", f"core:department:{department_code}"])
 
 
 def party_by_national_id(national_id: str) -> Party | None:

@@ -32,7 +32,7 @@ from baladiya.core.models import (
 )
 from baladiya.core.permissions import DEFAULT_ROLES, forget, require
 from baladiya.core.profiles import country_profile
-from baladiya.core.selectors import forget_organisation
+from baladiya.core.selectors import forget_organisation, forget_reference_data
 
 GENESIS_HASH = "0" * 64
 
@@ -304,6 +304,8 @@ def create_branch(
         obj=branch,
         after={"code": code, "name_ar": name_ar, "name_en": name_en, "kind": kind},
     )
+    forget_reference_data()
+    transaction.on_commit(forget_reference_data)
     return branch
 
 
@@ -332,6 +334,8 @@ def create_department(
             "parent": parent.code if parent else None,
         },
     )
+    forget_reference_data(department_code=code)
+    transaction.on_commit(lambda: forget_reference_data(department_code=code))
     return department
 
 

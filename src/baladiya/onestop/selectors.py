@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 
 from baladiya.core.api import normalize_arabic
@@ -71,7 +72,15 @@ def subcategories(service_key: str) -> list[ServiceSubcategory]:
 
 
 def subcategory(service_key: str, code: str) -> ServiceSubcategory | None:
-    return ServiceSubcategory.objects.filter(service__key=service_key, code=code).first()
+    """A subcategory of a service (a complaint's category), cached for a minute: it
+    is read on every report filed, and edited seldom."""
+    key = f"onestop:subcategory:{service_key}:{code}"
+    found = cache.get(key)
+    if found is None:
+        found = ServiceSubcategory.objects.filter(service__key=service_key, code=code).first()
+        if found is not None:
+            cache.set(key, found, 60)
+    return found
 
 
 def form_fields(service: Service) -> list[ServiceField]:

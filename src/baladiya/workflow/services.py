@@ -268,7 +268,7 @@ def open_case(
     if department is None and definition.department_code:
         department = core.department_by_code(definition.department_code)
     if branch is None:
-        branch = core.service_points().filter(kind="headquarters").first()
+        branch = core.headquarters()
     phone = contact_phone or (applicant.phone if applicant else "")
     case = Case(
         reference=core.next_reference(
@@ -423,10 +423,10 @@ def may_take(actor: User, case: Case, action: Action) -> bool:
 
 
 def _locked(case_id: int | None = None, reference: str = "") -> Case:
-    """The case, row-locked, with what checking and moving it reads (its state,
-    branch and department); ``Case.DoesNotExist`` if there is none."""
+    """The case, row-locked, with what checking, moving and showing it reads (its
+    state, branch, department and assignee); ``Case.DoesNotExist`` if there is none."""
     qs = Case.objects.select_for_update(of=("self",)).select_related(
-        "state", "branch", "department"
+        "state", "branch", "department", "assignee"
     )
     if reference:
         return qs.get(reference=reference)

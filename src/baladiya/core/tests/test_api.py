@@ -69,6 +69,34 @@ def test_branches(client, org_ps) -> None:  # type: ignore[no-untyped-def]
     assert rows["HQ"]["name_ar"] == "المبنى الرئيسي"
 
 
+def test_a_list_that_fits_in_one_page_is_not_counted(
+    client, org_ps, django_assert_num_queries
+) -> None:  # type: ignore[no-untyped-def]
+    for n in range(3):
+        BranchFactory(code=f"B{n}")
+    client.get("/api/v1/organisation/")  # the organisation is cached from here on
+    with django_assert_num_queries(1):  # the rows, no COUNT
+        body = client.get("/api/v1/branches/").json()
+    assert body["count"] == 3 and body["next"] is None and len(body["results"]) == 3
+
+
+@pytest.mark.parametrize("total", [50, 51, 120])
+def test_lists_are_paginated_and_counted(client, org_ps, settings, total) -> None:  # type: ignore[no-untyped-def]
+    for n in range(total):
+        BranchFactory(code=f"B{n:03d}")
+    first = client.get("/api/v1/branches/").json()
+    assert first["count"] == total and len(first["results"]) == min(total, 50)
+    assert (first["next"] is not None) == (total > 50) and first["previous"] is None
+    codes = [row["code"] for row in first["results"]]
+    url = first["next"]
+    while url:
+        page = client.get(url).json()
+        assert page["count"] == total
+        codes += [row["code"] for row in page["results"]]
+        url = page["next"]
+    assert codes == [f"B{n:03d}" for n in range(total)]  # every row once, in order
+
+
 # --- the service catalogue ----------------------------------------------------------------
 
 
