@@ -29,10 +29,12 @@ from baladiya.core.permissions import (
 from baladiya.core.profiles import country_profile, luhn_check_digit
 from baladiya.core.selectors import (
     branch_by_code,
+    branch_by_id,
     branches,
     charging_points,
     default_language,
     department_by_code,
+    department_by_id,
     department_descendants,
     departments,
     headquarters,
@@ -83,6 +85,7 @@ __all__ = [
     "assign_role",
     "assignments",
     "branch_by_code",
+    "branch_by_id",
     "branches",
     "charging_points",
     "configure_organisation",
@@ -95,6 +98,7 @@ __all__ = [
     "default_language",
     "define_default_role",
     "department_by_code",
+    "department_by_id",
     "department_descendants",
     "departments",
     "format_dual",

@@ -136,6 +136,14 @@ def headquarters() -> Branch | None:
     )
 
 
+def branch_by_id(pk: int) -> Branch | None:
+    return _cached(f"core:branch#{pk}", lambda: Branch.objects.filter(pk=pk).first())
+
+
+def department_by_id(pk: int) -> Department | None:
+    return _cached(f"core:department#{pk}", lambda: Department.objects.filter(pk=pk).first())
+
+
 def forget_reference_data(*, department_code: str = "") -> None:
     cache.delete_many(["core:headquarters", f"core:department:{department_code}"])
 

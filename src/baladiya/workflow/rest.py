@@ -59,7 +59,7 @@ class CaseList(generics.ListAPIView):
         user, params = self.request.user, self.request.query_params
         if not user.is_staff:
             return selectors.cases_of(user)
-        return selectors.inbox(
+        inbox = selectors.inbox(
             user,
             selectors.InboxFilters(
                 service_key=params.get("service", ""),
@@ -67,6 +67,10 @@ class CaseList(generics.ListAPIView):
                 overdue=params.get("overdue") == "1",
                 query=params.get("q", ""),
             ),
+        )
+        # Only what CaseSerializer shows (the inbox page shows the applicant too).
+        return inbox.select_related(None).select_related(
+            "state", "assignee", "branch", "department"
         )
 
 

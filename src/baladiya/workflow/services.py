@@ -423,16 +423,22 @@ def may_take(actor: User, case: Case, action: Action) -> bool:
 
 
 def _locked(case_id: int | None = None, reference: str = "") -> Case:
-    """The case, row-locked, with what checking, moving and showing it reads (its
-    state, branch, department and assignee); ``Case.DoesNotExist`` if there is none."""
-    qs = Case.objects.select_for_update(of=("self",)).select_related(
-        "state", "branch", "department", "assignee"
-    )
+    """The case, row-locked, with what checking, moving and showing it reads: its
+    state and assignee, and its branch and department (from the reference-data
+    cache: the checks use only their keys and lineage, the responses their codes).
+    ``Case.DoesNotExist`` if there is none."""
+    qs = Case.objects.select_for_update(of=("self",)).select_related("state", "assignee")
     if reference:
-        return qs.get(reference=reference)
-    if case_id is None:
+        case = qs.get(reference=reference)
+    elif case_id is not None:
+        case = qs.get(pk=case_id)
+    else:
         raise Case.DoesNotExist
-    return qs.get(pk=case_id)
+    if case.branch_id is not None:
+        case.branch = core.branch_by_id(case.branch_id)
+    if case.department_id is not None:
+        case.department = core.department_by_id(case.department_id)
+    return case
 
 
 @transaction.atomic
