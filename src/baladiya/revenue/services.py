@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -337,15 +337,95 @@ class DemandSpec:
     idempotency_key: str | None = None
 
 
+def _copy_supported() -> bool:
+    """Whether batch rows go in with ``COPY … FROM STDIN`` (PostgreSQL with psycopg 3)."""
+    if connection.vendor != "postgresql":
+        return False
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+    return bool(is_psycopg3)
+
+
+def _reserve_ids(model: Any, count: int) -> list[int]:
+    """``count`` values of the id sequence of ``model``'s table (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [connection.ops.quote_name(model._meta.db_table), model._meta.pk.column, count],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _insert_rows(
+    model: Any,
+    fields: Sequence[str],
+    rows: list[list[Any]],
+    *,
+    batch_size: int,
+    returning: bool = False,
+) -> list[Any]:
+    """Insert ``rows`` (values of ``fields``, by attribute name) into ``model``'s table.
+
+    On PostgreSQL the rows are streamed with ``COPY``; elsewhere they go in with
+    ``bulk_create``. With ``returning`` the rows must hold every column of the
+    model in order, the id first (left None): the instances are returned with
+    their ids (on PostgreSQL drawn from the table's sequence beforehand). Values
+    must be ready for the database: the COPY path applies no default, so an
+    ``auto_now_add`` field needs its value."""
+    if not rows:
+        return []
+    meta = model._meta
+    if returning and list(fields) != [f.attname for f in meta.concrete_fields]:
+        raise ValueError(f"Returning rows needs every column of {meta.label} in order.")
+    if not _copy_supported():
+        objects = [model(**dict(zip(fields, row, strict=True))) for row in rows]
+        model.objects.bulk_create(objects, batch_size=batch_size)
+        return objects if returning else []
+    if returning:
+        for pk, row in zip(_reserve_ids(model, len(rows)), rows, strict=True):
+            row[0] = pk
+    q = connection.ops.quote_name
+    columns = ", ".join(q(meta.get_field(name).column) for name in fields)
+    sql = f"COPY {q(meta.db_table)} ({columns}) FROM STDIN"
+    with connection.cursor() as cursor, cursor.copy(sql) as copy:
+        for row in rows:
+            copy.write_row(row)
+    if not returning:
+        return []
+    return [model.from_db(connection.alias, fields, row) for row in rows]
+
+
+_DEMAND_FIELDS = [
+    "id",
+    "number",
+    "party_id",
+    "source_type",
+    "source_id",
+    "description",
+    "period_from",
+    "period_to",
+    "due_date",
+    "status",
+    "currency",
+    "total",
+    "paid",
+    "adjusted",
+    "idempotency_key",
+    "created_at",
+    "created_by_id",
+]
+_LINE_FIELDS = ["demand_id", "head_id", "description", "quantity", "amount", "paid", "adjusted"]
+
+
 @transaction.atomic
 def create_demands(
     *, actor: User | None, specs: Sequence[DemandSpec], audit_label: str = ""
 ) -> list[Demand]:
     """Raise many demands at once (a billing run): the numbers come as one
-    gap-free block, rows go in with a few bulk inserts, and the batch leaves one
-    audit entry naming its first and last number. Every line needs an amount.
-    Specs whose idempotency key was already used are skipped; the demands
-    created are returned in the order of the specs."""
+    gap-free block, rows go in with a few bulk inserts (``COPY`` on PostgreSQL),
+    and the batch leaves one audit entry naming its first and last number. Every
+    line needs an amount. Specs whose idempotency key was already used are
+    skipped; the demands created are returned in the order of the specs."""
     if actor is not None:
         require(actor, "revenue.raise_demand")
     keys = [s.idempotency_key for s in specs if s.idempotency_key]
@@ -368,54 +448,71 @@ def create_demands(
     first = next_numbers(key=f"demand:{today.year}", count=len(todo))
     currency = _currency()
     creator = _system(actor)
-    demands: list[Demand] = []
+    creator_id = creator.pk if creator is not None else None
+    now = timezone.now()
+    status = DemandStatus.OPEN.value
+    rows: list[list[Any]] = []
     amounts: list[list[tuple[RevenueHead, Decimal, DemandLineSpec]]] = []
     for offset, spec in enumerate(todo):
         if not spec.lines:
             raise RevenueError(_("A demand needs at least one line."))
-        rows = []
+        lines = []
+        total = ZERO
         for line in spec.lines:
             if line.amount is None:
                 raise RevenueError(_("Every line of a batch demand needs an amount."))
-            amount = _money(line.amount)
+            amount = quantize(line.amount, currency)
             if amount <= 0:
                 raise RevenueError(_("Every demand line must be a positive amount."))
-            rows.append((heads[line.head], amount, line))
-        amounts.append(rows)
-        demands.append(
-            Demand(
-                number=f"D-{today.year}-{first + offset:07d}",
-                party_id=spec.party_id,
-                source_type=spec.source_type,
-                source_id=str(spec.source_id),
-                description=spec.description[:300],
-                period_from=spec.period_from,
-                period_to=spec.period_to,
-                due_date=spec.due_date,
-                currency=currency,
-                total=sum((a for _h, a, _s in rows), ZERO),
-                idempotency_key=spec.idempotency_key or None,
-                created_by=creator,
-            )
+            lines.append((heads[line.head], amount, line))
+            total += amount
+        amounts.append(lines)
+        # In the order of the model's columns (_DEMAND_FIELDS).
+        rows.append(
+            [
+                None,
+                f"D-{today.year}-{first + offset:07d}",
+                spec.party_id,
+                spec.source_type,
+                str(spec.source_id),
+                spec.description[:300],
+                spec.period_from,
+                spec.period_to,
+                spec.due_date,
+                status,
+                currency,
+                total,
+                ZERO,
+                ZERO,
+                spec.idempotency_key or None,
+                now,
+                creator_id,
+            ]
         )
-    Demand.objects.bulk_create(demands, batch_size=500)
+    demands: list[Demand] = _insert_rows(
+        Demand, _DEMAND_FIELDS, rows, batch_size=500, returning=True
+    )
     if any(d.pk is None for d in demands):  # a backend that cannot return ids
         numbers = {d.number: d for d in demands}
         for pk, number in Demand.objects.filter(number__in=list(numbers)).values_list(
             "pk", "number"
         ):
             numbers[number].pk = pk
-    DemandLine.objects.bulk_create(
+    _insert_rows(
+        DemandLine,
+        _LINE_FIELDS,
         [
-            DemandLine(
-                demand_id=demand.pk,
-                head=head,
-                amount=amount,
-                quantity=line.quantity,
-                description=line.description or head.name_ar,
-            )
-            for demand, rows in zip(demands, amounts, strict=True)
-            for head, amount, line in rows
+            [
+                demand.pk,
+                head.pk,
+                line.description or head.name_ar,
+                line.quantity,
+                amount,
+                ZERO,
+                ZERO,
+            ]
+            for demand, lines in zip(demands, amounts, strict=True)
+            for head, amount, line in lines
         ],
         batch_size=1000,
     )
