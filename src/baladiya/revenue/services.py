@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -356,43 +356,62 @@ def _reserve_ids(model: Any, count: int) -> list[int]:
         return sorted(row[0] for row in cursor.fetchall())
 
 
-def _insert_rows(
-    model: Any,
-    fields: Sequence[str],
-    rows: list[list[Any]],
-    *,
-    batch_size: int,
-    returning: bool = False,
-) -> list[Any]:
-    """Insert ``rows`` (values of ``fields``, by attribute name) into ``model``'s table.
+# Field types whose Python values the database drivers take as they are (the
+# callers of _insert_rows pass Decimals for decimal fields and ids for foreign keys).
+_AS_IS = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "DecimalField",
+    "ForeignKey",
+    "IntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+    "TextField",
+}
 
-    On PostgreSQL the rows are streamed with ``COPY``; elsewhere they go in with
-    ``bulk_create``. With ``returning`` the rows must hold every column of the
-    model in order, the id first (left None): the instances are returned with
-    their ids (on PostgreSQL drawn from the table's sequence beforehand). Values
-    must be ready for the database: the COPY path applies no default, so an
-    ``auto_now_add`` field needs its value."""
+
+def _insert_rows(model: Any, fields: Sequence[str], rows: list[list[Any]]) -> None:
+    """Insert ``rows`` (lists of values of ``fields``, by attribute name) into
+    ``model``'s table without making model instances: streamed with ``COPY`` on
+    PostgreSQL (psycopg 3), one ``executemany`` elsewhere. Values are prepared
+    for the database as Django would (dates, JSON…), but no default is applied:
+    every value must be given, an ``auto_now_add`` field too."""
     if not rows:
-        return []
+        return
     meta = model._meta
-    if returning and list(fields) != [f.attname for f in meta.concrete_fields]:
-        raise ValueError(f"Returning rows needs every column of {meta.label} in order.")
-    if not _copy_supported():
-        objects = [model(**dict(zip(fields, row, strict=True))) for row in rows]
-        model.objects.bulk_create(objects, batch_size=batch_size)
-        return objects if returning else []
-    if returning:
-        for pk, row in zip(_reserve_ids(model, len(rows)), rows, strict=True):
-            row[0] = pk
+    columns = [meta.get_field(name) for name in fields]
+    copy = _copy_supported()
+    prepare = [
+        (i, field)
+        for i, field in enumerate(columns)
+        if field.get_internal_type() not in _AS_IS
+        and not (copy and field.get_internal_type() in ("DateField", "DateTimeField"))
+    ]
+    if prepare:
+        db = connections[connection.alias]  # the connection itself, not the proxy
+        rows = [_prepared(row, prepare, db) for row in rows]
     q = connection.ops.quote_name
-    columns = ", ".join(q(meta.get_field(name).column) for name in fields)
-    sql = f"COPY {q(meta.db_table)} ({columns}) FROM STDIN"
-    with connection.cursor() as cursor, cursor.copy(sql) as copy:
-        for row in rows:
-            copy.write_row(row)
-    if not returning:
-        return []
-    return [model.from_db(connection.alias, fields, row) for row in rows]
+    table = q(meta.db_table)
+    names = ", ".join(q(field.column) for field in columns)
+    with connection.cursor() as cursor:
+        if copy:
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as stream:
+                for row in rows:
+                    stream.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+
+
+def _prepared(row: list[Any], prepare: list[tuple[int, Any]], db: Any) -> list[Any]:
+    row = list(row)
+    for i, field in prepare:
+        row[i] = field.get_db_prep_save(row[i], db)
+    return row
 
 
 _DEMAND_FIELDS = [
@@ -467,7 +486,7 @@ def create_demands(
             lines.append((heads[line.head], amount, line))
             total += amount
         amounts.append(lines)
-        # In the order of the model's columns (_DEMAND_FIELDS).
+        # In the order of _DEMAND_FIELDS, the id filled in once inserted.
         rows.append(
             [
                 None,
@@ -489,15 +508,23 @@ def create_demands(
                 creator_id,
             ]
         )
-    demands: list[Demand] = _insert_rows(
-        Demand, _DEMAND_FIELDS, rows, batch_size=500, returning=True
-    )
-    if any(d.pk is None for d in demands):  # a backend that cannot return ids
-        numbers = {d.number: d for d in demands}
-        for pk, number in Demand.objects.filter(number__in=list(numbers)).values_list(
-            "pk", "number"
-        ):
-            numbers[number].pk = pk
+    numbers = [row[1] for row in rows]
+    if _copy_supported():
+        for pk, row in zip(_reserve_ids(Demand, len(rows)), rows, strict=True):
+            row[0] = pk
+        _insert_rows(Demand, _DEMAND_FIELDS, rows)
+    else:
+        _insert_rows(Demand, _DEMAND_FIELDS[1:], [row[1:] for row in rows])
+        ids: dict[str, int] = {}
+        for start in range(0, len(numbers), 500):
+            ids.update(
+                Demand.objects.filter(number__in=numbers[start : start + 500]).values_list(
+                    "number", "pk"
+                )
+            )
+        for row in rows:
+            row[0] = ids[row[1]]
+    demands = [Demand.from_db(connection.alias, _DEMAND_FIELDS, row) for row in rows]
     _insert_rows(
         DemandLine,
         _LINE_FIELDS,
@@ -514,7 +541,6 @@ def create_demands(
             for demand, lines in zip(demands, amounts, strict=True)
             for head, amount, line in lines
         ],
-        batch_size=1000,
     )
     record_audit(
         actor=actor,

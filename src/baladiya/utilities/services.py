@@ -7,7 +7,6 @@ import bisect
 import csv
 import datetime as dt
 import io
-import json
 import random
 import statistics
 from collections import defaultdict
@@ -20,7 +19,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.db import connection as database
-from django.db import transaction
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -1215,36 +1214,66 @@ _BILL_FIELDS = [
 ]
 
 
+# Field types whose Python values the database drivers take as they are (the
+# callers of _insert_rows pass Decimals for decimal fields and ids for foreign keys).
+_AS_IS = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "DecimalField",
+    "ForeignKey",
+    "IntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+    "TextField",
+}
+
+
 def _insert_rows(model: Any, fields: Sequence[str], rows: list[list[Any]]) -> None:
-    """Insert ``rows`` (values of ``fields``, by attribute name) into ``model``'s
-    table: streamed with ``COPY`` on PostgreSQL (psycopg 3), with ``bulk_create``
-    elsewhere. The COPY path applies no default: every value must be given, an
-    ``auto_now_add`` field too; JSON fields are encoded as Django would."""
+    """Insert ``rows`` (lists of values of ``fields``, by attribute name) into
+    ``model``'s table without making model instances: streamed with ``COPY`` on
+    PostgreSQL (psycopg 3), one ``executemany`` elsewhere. Values are prepared
+    for the database as Django would (dates, JSON…), but no default is applied:
+    every value must be given, an ``auto_now_add`` field too."""
     if not rows:
-        return
-    if not _copy_supported():
-        model.objects.bulk_create(
-            [model(**dict(zip(fields, row, strict=True))) for row in rows], batch_size=1000
-        )
         return
     meta = model._meta
     columns = [meta.get_field(name) for name in fields]
-    encode = [
-        (i, field.encoder)
+    copy = _copy_supported()
+    prepare = [
+        (i, field)
         for i, field in enumerate(columns)
-        if field.get_internal_type() == "JSONField"
+        if field.get_internal_type() not in _AS_IS
+        and not (copy and field.get_internal_type() in ("DateField", "DateTimeField"))
     ]
+    if prepare:
+        db = connections[database.alias]  # the connection itself, not the proxy
+        rows = [_prepared(row, prepare, db) for row in rows]
     q = database.ops.quote_name
+    table = q(meta.db_table)
     names = ", ".join(q(field.column) for field in columns)
-    sql = f"COPY {q(meta.db_table)} ({names}) FROM STDIN"
-    with database.cursor() as cursor, cursor.copy(sql) as copy:
-        for row in rows:
-            for i, encoder in encode:
-                row[i] = json.dumps(row[i], cls=encoder)
-            copy.write_row(row)
+    with database.cursor() as cursor:
+        if copy:
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as stream:
+                for row in rows:
+                    stream.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+
+
+def _prepared(row: list[Any], prepare: list[tuple[int, Any]], db: Any) -> list[Any]:
+    row = list(row)
+    for i, field in prepare:
+        row[i] = field.get_db_prep_save(row[i], db)
+    return row
 
 
 def _copy_supported() -> bool:
+    """Whether bulk rows go in with ``COPY … FROM STDIN`` (PostgreSQL with psycopg 3)."""
     if database.vendor != "postgresql":
         return False
     from django.db.backends.postgresql.psycopg_any import is_psycopg3
