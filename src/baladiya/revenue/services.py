@@ -356,8 +356,8 @@ def _reserve_ids(model: Any, count: int) -> list[int]:
         return sorted(row[0] for row in cursor.fetchall())
 
 
-# Field types whose Python values the database drivers take as they are (the
-# callers of _insert_rows pass Decimals for decimal fields and ids for foreign keys).
+# Field types whose values _insert_rows hands to the driver as they are: its
+# callers pass plain str, int, bool and Decimal values (ids for foreign keys).
 _AS_IS = {
     "AutoField",
     "BigAutoField",
@@ -494,7 +494,7 @@ def create_demands(
                 spec.party_id,
                 spec.source_type,
                 str(spec.source_id),
-                spec.description[:300],
+                str(spec.description)[:300],
                 spec.period_from,
                 spec.period_to,
                 spec.due_date,
@@ -532,7 +532,7 @@ def create_demands(
             [
                 demand.pk,
                 head.pk,
-                line.description or head.name_ar,
+                str(line.description or head.name_ar),
                 line.quantity,
                 amount,
                 ZERO,

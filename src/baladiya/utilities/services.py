@@ -1214,8 +1214,8 @@ _BILL_FIELDS = [
 ]
 
 
-# Field types whose Python values the database drivers take as they are (the
-# callers of _insert_rows pass Decimals for decimal fields and ids for foreign keys).
+# Field types whose values _insert_rows hands to the driver as they are: its
+# callers pass plain str, int, bool and Decimal values (ids for foreign keys).
 _AS_IS = {
     "AutoField",
     "BigAutoField",
