@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -337,15 +337,114 @@ class DemandSpec:
     idempotency_key: str | None = None
 
 
+def _copy_supported() -> bool:
+    """Whether batch rows go in with ``COPY … FROM STDIN`` (PostgreSQL with psycopg 3)."""
+    if connection.vendor != "postgresql":
+        return False
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+    return bool(is_psycopg3)
+
+
+def _reserve_ids(model: Any, count: int) -> list[int]:
+    """``count`` values of the id sequence of ``model``'s table (PostgreSQL)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [connection.ops.quote_name(model._meta.db_table), model._meta.pk.column, count],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+# Field types whose values _insert_rows hands to the driver as they are: its
+# callers pass plain str, int, bool and Decimal values (ids for foreign keys).
+_AS_IS = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "DecimalField",
+    "ForeignKey",
+    "IntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+    "TextField",
+}
+
+
+def _insert_rows(model: Any, fields: Sequence[str], rows: list[list[Any]]) -> None:
+    """Insert ``rows`` (lists of values of ``fields``, by attribute name) into
+    ``model``'s table without making model instances: streamed with ``COPY`` on
+    PostgreSQL (psycopg 3), one ``executemany`` elsewhere. Values are prepared
+    for the database as Django would (dates, JSON…), but no default is applied:
+    every value must be given, an ``auto_now_add`` field too."""
+    if not rows:
+        return
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    copy = _copy_supported()
+    prepare = [
+        (i, field)
+        for i, field in enumerate(columns)
+        if field.get_internal_type() not in _AS_IS
+        and not (copy and field.get_internal_type() in ("DateField", "DateTimeField"))
+    ]
+    if prepare:
+        db = connections[connection.alias]  # the connection itself, not the proxy
+        rows = [_prepared(row, prepare, db) for row in rows]
+    q = connection.ops.quote_name
+    table = q(meta.db_table)
+    names = ", ".join(q(field.column) for field in columns)
+    with connection.cursor() as cursor:
+        if copy:
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as stream:
+                for row in rows:
+                    stream.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+
+
+def _prepared(row: list[Any], prepare: list[tuple[int, Any]], db: Any) -> list[Any]:
+    row = list(row)
+    for i, field in prepare:
+        row[i] = field.get_db_prep_save(row[i], db)
+    return row
+
+
+_DEMAND_FIELDS = [
+    "id",
+    "number",
+    "party_id",
+    "source_type",
+    "source_id",
+    "description",
+    "period_from",
+    "period_to",
+    "due_date",
+    "status",
+    "currency",
+    "total",
+    "paid",
+    "adjusted",
+    "idempotency_key",
+    "created_at",
+    "created_by_id",
+]
+_LINE_FIELDS = ["demand_id", "head_id", "description", "quantity", "amount", "paid", "adjusted"]
+
+
 @transaction.atomic
 def create_demands(
     *, actor: User | None, specs: Sequence[DemandSpec], audit_label: str = ""
 ) -> list[Demand]:
     """Raise many demands at once (a billing run): the numbers come as one
-    gap-free block, rows go in with a few bulk inserts, and the batch leaves one
-    audit entry naming its first and last number. Every line needs an amount.
-    Specs whose idempotency key was already used are skipped; the demands
-    created are returned in the order of the specs."""
+    gap-free block, rows go in with a few bulk inserts (``COPY`` on PostgreSQL),
+    and the batch leaves one audit entry naming its first and last number. Every
+    line needs an amount. Specs whose idempotency key was already used are
+    skipped; the demands created are returned in the order of the specs."""
     if actor is not None:
         require(actor, "revenue.raise_demand")
     keys = [s.idempotency_key for s in specs if s.idempotency_key]
@@ -368,56 +467,80 @@ def create_demands(
     first = next_numbers(key=f"demand:{today.year}", count=len(todo))
     currency = _currency()
     creator = _system(actor)
-    demands: list[Demand] = []
+    creator_id = creator.pk if creator is not None else None
+    now = timezone.now()
+    status = DemandStatus.OPEN.value
+    rows: list[list[Any]] = []
     amounts: list[list[tuple[RevenueHead, Decimal, DemandLineSpec]]] = []
     for offset, spec in enumerate(todo):
         if not spec.lines:
             raise RevenueError(_("A demand needs at least one line."))
-        rows = []
+        lines = []
+        total = ZERO
         for line in spec.lines:
             if line.amount is None:
                 raise RevenueError(_("Every line of a batch demand needs an amount."))
-            amount = _money(line.amount)
+            amount = quantize(line.amount, currency)
             if amount <= 0:
                 raise RevenueError(_("Every demand line must be a positive amount."))
-            rows.append((heads[line.head], amount, line))
-        amounts.append(rows)
-        demands.append(
-            Demand(
-                number=f"D-{today.year}-{first + offset:07d}",
-                party_id=spec.party_id,
-                source_type=spec.source_type,
-                source_id=str(spec.source_id),
-                description=spec.description[:300],
-                period_from=spec.period_from,
-                period_to=spec.period_to,
-                due_date=spec.due_date,
-                currency=currency,
-                total=sum((a for _h, a, _s in rows), ZERO),
-                idempotency_key=spec.idempotency_key or None,
-                created_by=creator,
-            )
+            lines.append((heads[line.head], amount, line))
+            total += amount
+        amounts.append(lines)
+        # In the order of _DEMAND_FIELDS, the id filled in once inserted.
+        rows.append(
+            [
+                None,
+                f"D-{today.year}-{first + offset:07d}",
+                spec.party_id,
+                spec.source_type,
+                str(spec.source_id),
+                str(spec.description)[:300],
+                spec.period_from,
+                spec.period_to,
+                spec.due_date,
+                status,
+                currency,
+                total,
+                ZERO,
+                ZERO,
+                spec.idempotency_key or None,
+                now,
+                creator_id,
+            ]
         )
-    Demand.objects.bulk_create(demands, batch_size=500)
-    if any(d.pk is None for d in demands):  # a backend that cannot return ids
-        numbers = {d.number: d for d in demands}
-        for pk, number in Demand.objects.filter(number__in=list(numbers)).values_list(
-            "pk", "number"
-        ):
-            numbers[number].pk = pk
-    DemandLine.objects.bulk_create(
-        [
-            DemandLine(
-                demand_id=demand.pk,
-                head=head,
-                amount=amount,
-                quantity=line.quantity,
-                description=line.description or head.name_ar,
+    numbers = [row[1] for row in rows]
+    if _copy_supported():
+        for pk, row in zip(_reserve_ids(Demand, len(rows)), rows, strict=True):
+            row[0] = pk
+        _insert_rows(Demand, _DEMAND_FIELDS, rows)
+    else:
+        _insert_rows(Demand, _DEMAND_FIELDS[1:], [row[1:] for row in rows])
+        ids: dict[str, int] = {}
+        for start in range(0, len(numbers), 500):
+            ids.update(
+                Demand.objects.filter(number__in=numbers[start : start + 500]).values_list(
+                    "number", "pk"
+                )
             )
-            for demand, rows in zip(demands, amounts, strict=True)
-            for head, amount, line in rows
+        for row in rows:
+            row[0] = ids[row[1]]
+    demands = [Demand.from_db(connection.alias, _DEMAND_FIELDS, row) for row in rows]
+    _insert_rows(
+        DemandLine,
+        _LINE_FIELDS,
+        [
+            [
+                demand.pk,
+                head.pk,
+                str(line.description or head.name_ar),
+                line.quantity,
+                amount,
+                ZERO,
+                ZERO,
+            ]
+            for demand, lines in zip(demands, amounts, strict=True)
+            for head, amount, line in lines
         ],
-        batch_size=1000,
     )
     record_audit(
         actor=actor,

@@ -3,6 +3,7 @@ audited, permission-checked."""
 
 from __future__ import annotations
 
+import bisect
 import csv
 import datetime as dt
 import io
@@ -17,7 +18,8 @@ from typing import Any
 
 import yaml
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection as database
+from django.db import connections, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -855,7 +857,7 @@ def import_readings(*, actor: User, file_name: str, content: bytes) -> ReadingIm
 
 # --- Billing ---------------------------------------------------------------------------------
 
-CHUNK = 500
+CHUNK = 1000
 
 
 @transaction.atomic
@@ -904,6 +906,8 @@ class _Context:
     currency: str
     schedules: dict[tuple[str, str, str], pricing.Schedule]
     labels: dict[str, str]
+    description: str
+    utility_labels: dict[str, str]
 
     def schedule(self, connection: Connection) -> pricing.Schedule:
         key = (connection.utility, connection.category, connection.meter_size)
@@ -916,6 +920,11 @@ class _Context:
             )
             self.schedules[key] = selectors.schedule_of(version, meter_size=connection.meter_size)
         return self.schedules[key]
+
+    def utility_label(self, utility: str) -> str:
+        if utility not in self.utility_labels:
+            self.utility_labels[utility] = str(Utility(utility).label)
+        return self.utility_labels[utility]
 
 
 def execute_billing_run(
@@ -943,19 +952,31 @@ def execute_billing_run(
             "top": _("Consumption above {lower} at {rate}"),
             "lifeline": _("Lifeline consumption at {rate}"),
         },
+        description=_("%(utility)s bill %(cycle)s, subscription %(number)s"),
+        utility_labels={},
     )
+    unbilled = selectors.billable_connections(
+        cycle=run.cycle, branch=run.branch, zone=run.zone
+    ).exclude(bills__cycle=run.cycle)
+    # The ids still to bill, read once: each chunk's query is bounded by the last
+    # id of its chunk, so it reads one chunk's range of the table instead of
+    # everything after the previous chunk (which made a run quadratic).
+    todo = list(unbilled.order_by("pk").values_list("pk", flat=True))
     last_pk = 0
     try:
         while True:
-            pending = list(
-                selectors.billable_connections(cycle=run.cycle, branch=run.branch, zone=run.zone)
-                .filter(pk__gt=last_pk)
-                .exclude(bills__cycle=run.cycle)
-                .select_related("party")
-                .order_by("pk")[:CHUNK]
-            )
+            chunk = unbilled.filter(pk__gt=last_pk)
+            upper = None
+            position = bisect.bisect_right(todo, last_pk)
+            if len(todo) - position > CHUNK:
+                upper = todo[position + CHUNK - 1]
+                chunk = chunk.filter(pk__lte=upper)
+            pending = list(chunk.order_by("pk")[:CHUNK])
             if not pending:
-                break
+                if upper is None:
+                    break
+                last_pk = upper  # everything in the range was billed or dropped meanwhile
+                continue
             last_pk = pending[-1].pk
             with transaction.atomic():
                 billed, skipped = _bill_chunk(run, pending, context, on_connection)
@@ -976,21 +997,18 @@ def execute_billing_run(
     return run
 
 
-def _bill_chunk(
-    run: BillingRun,
-    connections: list[Connection],
-    context: _Context,
-    on_connection: Callable[[Connection], None] | None,
-) -> tuple[int, int]:
-    cycle = context.cycle
-    ids = [c.pk for c in connections]
-    readings: dict[int, list[Reading]] = defaultdict(list)
-    for reading in Reading.objects.filter(connection_id__in=ids, cycle=cycle).order_by(
-        "read_on", "pk"
-    ):
-        readings[reading.connection_id].append(reading)
+_READ_FIELDS = ("pk", "connection_id", "meter_id", "value", "consumption", "rolled_over", "held")
+
+
+def _history(
+    cycle: BillingCycle, ids: list[int]
+) -> tuple[dict[int, list[Decimal]], dict[int, Decimal]]:
+    """The recent actual consumptions of these connections (newest first) and the
+    one of the same period last year, for estimates."""
     history: dict[int, list[Decimal]] = defaultdict(list)
     last_year: dict[int, Decimal] = {}
+    if not ids:
+        return history, last_year
     start = cycle.period_from
     year_ago = dt.date(start.year - 1, start.month, min(start.day, 28))
     for cid, consumption, period_from in (
@@ -1010,45 +1028,96 @@ def _bill_chunk(
         history[cid].append(consumption)
         if period_from == year_ago:
             last_year[cid] = consumption
-    meters = {
-        m.connection_id: m
-        for m in Meter.objects.filter(connection_id__in=ids, removed_on__isnull=True)
-    }
+    return history, last_year
+
+
+def _bill_chunk(
+    run: BillingRun,
+    connections: list[Connection],
+    context: _Context,
+    on_connection: Callable[[Connection], None] | None,
+) -> tuple[int, int]:
+    cycle = context.cycle
+    ids = [c.pk for c in connections]
+    # The cycle's readings of the chunk, as plain rows (the bounds let the
+    # database walk its (cycle, connection) index over the chunk's range only).
+    readings: dict[int, list[Any]] = defaultdict(list)
+    for reading in (
+        Reading.objects.filter(
+            cycle=cycle,
+            connection_id__gte=min(ids),
+            connection_id__lte=max(ids),
+            connection_id__in=ids,
+        )
+        .order_by("read_on", "pk")
+        .values_list(*_READ_FIELDS, named=True)
+    ):
+        readings[reading.connection_id].append(reading)
+    held = [r.pk for rows in readings.values() for r in rows if r.held]
+    on_hold = set(
+        Anomaly.objects.filter(reading_id__in=held, status=AnomalyStatus.OPEN).values_list(
+            "reading_id", flat=True
+        )
+        if held
+        else ()
+    )
+    rolled = {r.meter_id for rows in readings.values() for r in rows if r.rolled_over}
+    rollover = {m.pk: m.rollover for m in Meter.objects.filter(pk__in=rolled)} if rolled else {}
+    # Connections without a usable reading are estimated: their history and meter.
+    unread = [
+        c.pk
+        for c in connections
+        if not any(not r.held and r.consumption is not None for r in readings.get(c.pk, ()))
+    ]
+    history, last_year = _history(cycle, unread)
+    meters = (
+        {
+            m.connection_id: m
+            for m in Meter.objects.filter(connection_id__in=unread, removed_on__isnull=True)
+        }
+        if unread
+        else {}
+    )
     arrears_of = revenue.amounts_owed([c.party_id for c in connections])
-    bills: list[ConnectionBill] = []
+    now = timezone.now()
+    estimates: list[Reading] = []
+    bills: list[list[Any]] = []
     specs: list[Any] = []
     skipped = 0
     for connection in connections:
         if on_connection is not None:
             on_connection(connection)
         cycle_reads = readings.get(connection.pk, [])
-        if any(
-            r.held and r.anomalies.filter(status=AnomalyStatus.OPEN).exists() for r in cycle_reads
-        ):
+        if any(r.pk in on_hold for r in cycle_reads):
             skipped += 1
             continue
         usable = [r for r in cycle_reads if not r.held and r.consumption is not None]
-        estimated = False
-        if not usable:
+        if usable:
+            estimated = False
+            units = sum((r.consumption for r in usable), ZERO)
+            previous_read = _previous_value(usable[0], rollover)
+            current_read = usable[-1].value
+        else:
             meter = meters.get(connection.pk)
             if meter is None:
                 skipped += 1
                 continue
+            estimated = True
             units = estimate_consumption(
                 history.get(connection.pk, []), last_year.get(connection.pk)
             )
-            estimate = Reading.objects.create(
-                meter=meter,
-                connection=connection,
-                cycle=cycle,
-                read_on=cycle.period_to,
-                kind=ReadingKind.ESTIMATED,
-                source=ReadingSource.SYSTEM,
-                consumption=units,
+            estimates.append(
+                Reading(
+                    meter=meter,
+                    connection=connection,
+                    cycle=cycle,
+                    read_on=cycle.period_to,
+                    kind=ReadingKind.ESTIMATED,
+                    source=ReadingSource.SYSTEM,
+                    consumption=units,
+                )
             )
-            usable.append(estimate)
-            estimated = True
-        units = sum((r.consumption or ZERO for r in usable), ZERO)
+            previous_read = current_read = None
         lines = pricing.bill_lines(
             context.schedule(connection),
             units,
@@ -1071,9 +1140,9 @@ def _bill_chunk(
                         for line in lines
                     ],
                     due_date=cycle.due_date,
-                    description=_("%(utility)s bill %(cycle)s, subscription %(number)s")
+                    description=context.description
                     % {
-                        "utility": Utility(connection.utility).label,
+                        "utility": context.utility_label(connection.utility),
                         "cycle": cycle.code,
                         "number": connection.number,
                     },
@@ -1084,20 +1153,20 @@ def _bill_chunk(
                     idempotency_key=_bill_key(cycle.pk, connection.pk),
                 )
             )
-        first = usable[0] if usable else None
+        # In the order of _BILL_FIELDS; the demand id is filled in below.
         bills.append(
-            ConnectionBill(
-                cycle=cycle,
-                connection=connection,
-                run=run,
-                number=f"{cycle.code}-{connection.number}",
-                previous_read=_previous_value(first),
-                current_read=usable[-1].value if usable else None,
-                consumption=units,
-                estimated=estimated,
-                amount=amount,
-                arrears=arrears_of.get(connection.party_id, ZERO),
-                lines=[
+            [
+                cycle.pk,
+                connection.pk,
+                run.pk,
+                f"{cycle.code}-{connection.number}",
+                previous_read,
+                current_read,
+                units,
+                estimated,
+                amount,
+                arrears_of.get(connection.party_id, ZERO),
+                [
                     {
                         "head": line.head,
                         "description": line.description,
@@ -1109,8 +1178,12 @@ def _bill_chunk(
                     }
                     for line in lines
                 ],
-            )
+                None,
+                now,
+            ]
         )
+    if estimates:
+        Reading.objects.bulk_create(estimates)
     # One batch of demands for the chunk: one block of numbers, bulk inserts.
     demand_ids = {
         d.idempotency_key: d.pk
@@ -1119,9 +1192,93 @@ def _bill_chunk(
         )
     }
     for bill in bills:
-        bill.demand_id = demand_ids.get(_bill_key(cycle.pk, bill.connection_id))
-    ConnectionBill.objects.bulk_create(bills)
+        bill[11] = demand_ids.get(_bill_key(cycle.pk, bill[1]))
+    _insert_rows(ConnectionBill, _BILL_FIELDS, bills)
     return len(bills), skipped
+
+
+_BILL_FIELDS = [
+    "cycle_id",
+    "connection_id",
+    "run_id",
+    "number",
+    "previous_read",
+    "current_read",
+    "consumption",
+    "estimated",
+    "amount",
+    "arrears",
+    "lines",
+    "demand_id",
+    "created_at",
+]
+
+
+# Field types whose values _insert_rows hands to the driver as they are: its
+# callers pass plain str, int, bool and Decimal values (ids for foreign keys).
+_AS_IS = {
+    "AutoField",
+    "BigAutoField",
+    "BigIntegerField",
+    "BooleanField",
+    "CharField",
+    "DecimalField",
+    "ForeignKey",
+    "IntegerField",
+    "PositiveIntegerField",
+    "PositiveSmallIntegerField",
+    "SmallIntegerField",
+    "TextField",
+}
+
+
+def _insert_rows(model: Any, fields: Sequence[str], rows: list[list[Any]]) -> None:
+    """Insert ``rows`` (lists of values of ``fields``, by attribute name) into
+    ``model``'s table without making model instances: streamed with ``COPY`` on
+    PostgreSQL (psycopg 3), one ``executemany`` elsewhere. Values are prepared
+    for the database as Django would (dates, JSON…), but no default is applied:
+    every value must be given, an ``auto_now_add`` field too."""
+    if not rows:
+        return
+    meta = model._meta
+    columns = [meta.get_field(name) for name in fields]
+    copy = _copy_supported()
+    prepare = [
+        (i, field)
+        for i, field in enumerate(columns)
+        if field.get_internal_type() not in _AS_IS
+        and not (copy and field.get_internal_type() in ("DateField", "DateTimeField"))
+    ]
+    if prepare:
+        db = connections[database.alias]  # the connection itself, not the proxy
+        rows = [_prepared(row, prepare, db) for row in rows]
+    q = database.ops.quote_name
+    table = q(meta.db_table)
+    names = ", ".join(q(field.column) for field in columns)
+    with database.cursor() as cursor:
+        if copy:
+            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as stream:
+                for row in rows:
+                    stream.write_row(row)
+        else:
+            marks = ", ".join(["%s"] * len(columns))
+            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+
+
+def _prepared(row: list[Any], prepare: list[tuple[int, Any]], db: Any) -> list[Any]:
+    row = list(row)
+    for i, field in prepare:
+        row[i] = field.get_db_prep_save(row[i], db)
+    return row
+
+
+def _copy_supported() -> bool:
+    """Whether bulk rows go in with ``COPY … FROM STDIN`` (PostgreSQL with psycopg 3)."""
+    if database.vendor != "postgresql":
+        return False
+    from django.db.backends.postgresql.psycopg_any import is_psycopg3
+
+    return bool(is_psycopg3)
 
 
 def _bill_key(cycle_id: int, connection_id: int) -> str:
@@ -1132,11 +1289,13 @@ def _plain(value: Decimal | None) -> str:
     return "" if value is None else f"{value.normalize():f}"
 
 
-def _previous_value(reading: Reading | None) -> Decimal | None:
-    if reading is None or reading.value is None or reading.consumption is None:
+def _previous_value(reading: Any, rollover: dict[int, Decimal]) -> Decimal | None:
+    """The reading before ``reading`` (a row of ``_READ_FIELDS``): its value less
+    its consumption, across the dials' rollover if they went round."""
+    if reading.value is None or reading.consumption is None:
         return None
     if reading.rolled_over:
-        return reading.value + reading.meter.rollover - reading.consumption
+        return reading.value + rollover[reading.meter_id] - reading.consumption
     return reading.value - reading.consumption
 
 
