@@ -5,6 +5,7 @@ Other apps import from here, never from ``baladiya.core.services`` or
 ForeignKey).
 """
 
+from baladiya.core.bulk import copy_supported, insert_rows, reserve_ids
 from baladiya.core.calendars import format_dual, format_hijri, to_hijri
 from baladiya.core.events import publish, subscribe
 from baladiya.core.forms import BootstrapMixin
@@ -89,6 +90,7 @@ __all__ = [
     "branches",
     "charging_points",
     "configure_organisation",
+    "copy_supported",
     "country_profile",
     "create_branch",
     "create_department",
@@ -108,6 +110,7 @@ __all__ = [
     "has_capability",
     "has_role",
     "headquarters",
+    "insert_rows",
     "install_default_roles",
     "link_user_to_party",
     "luhn_check_digit",
@@ -137,6 +140,7 @@ __all__ = [
     "register_portal_link",
     "render_pdf",
     "require",
+    "reserve_ids",
     "role_keys",
     "service_points",
     "subscribe",

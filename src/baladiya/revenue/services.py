@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, connection, connections, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,6 +32,8 @@ from django.utils.translation import gettext as _
 from baladiya.core.api import (
     User,
     acts_for,
+    copy_supported,
+    insert_rows,
     next_number,
     next_numbers,
     next_reference,
@@ -39,6 +41,7 @@ from baladiya.core.api import (
     quantize,
     record_audit,
     require,
+    reserve_ids,
 )
 from baladiya.finance import api as finance
 from baladiya.revenue import events, selectors
@@ -337,83 +340,6 @@ class DemandSpec:
     idempotency_key: str | None = None
 
 
-def _copy_supported() -> bool:
-    """Whether batch rows go in with ``COPY … FROM STDIN`` (PostgreSQL with psycopg 3)."""
-    if connection.vendor != "postgresql":
-        return False
-    from django.db.backends.postgresql.psycopg_any import is_psycopg3
-
-    return bool(is_psycopg3)
-
-
-def _reserve_ids(model: Any, count: int) -> list[int]:
-    """``count`` values of the id sequence of ``model``'s table (PostgreSQL)."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [connection.ops.quote_name(model._meta.db_table), model._meta.pk.column, count],
-        )
-        return sorted(row[0] for row in cursor.fetchall())
-
-
-# Field types whose values _insert_rows hands to the driver as they are: its
-# callers pass plain str, int, bool and Decimal values (ids for foreign keys).
-_AS_IS = {
-    "AutoField",
-    "BigAutoField",
-    "BigIntegerField",
-    "BooleanField",
-    "CharField",
-    "DecimalField",
-    "ForeignKey",
-    "IntegerField",
-    "PositiveIntegerField",
-    "PositiveSmallIntegerField",
-    "SmallIntegerField",
-    "TextField",
-}
-
-
-def _insert_rows(model: Any, fields: Sequence[str], rows: list[list[Any]]) -> None:
-    """Insert ``rows`` (lists of values of ``fields``, by attribute name) into
-    ``model``'s table without making model instances: streamed with ``COPY`` on
-    PostgreSQL (psycopg 3), one ``executemany`` elsewhere. Values are prepared
-    for the database as Django would (dates, JSON…), but no default is applied:
-    every value must be given, an ``auto_now_add`` field too."""
-    if not rows:
-        return
-    meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
-    copy = _copy_supported()
-    prepare = [
-        (i, field)
-        for i, field in enumerate(columns)
-        if field.get_internal_type() not in _AS_IS
-        and not (copy and field.get_internal_type() in ("DateField", "DateTimeField"))
-    ]
-    if prepare:
-        db = connections[connection.alias]  # the connection itself, not the proxy
-        rows = [_prepared(row, prepare, db) for row in rows]
-    q = connection.ops.quote_name
-    table = q(meta.db_table)
-    names = ", ".join(q(field.column) for field in columns)
-    with connection.cursor() as cursor:
-        if copy:
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as stream:
-                for row in rows:
-                    stream.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
-
-
-def _prepared(row: list[Any], prepare: list[tuple[int, Any]], db: Any) -> list[Any]:
-    row = list(row)
-    for i, field in prepare:
-        row[i] = field.get_db_prep_save(row[i], db)
-    return row
-
-
 _DEMAND_FIELDS = [
     "id",
     "number",
@@ -509,12 +435,12 @@ def create_demands(
             ]
         )
     numbers = [row[1] for row in rows]
-    if _copy_supported():
-        for pk, row in zip(_reserve_ids(Demand, len(rows)), rows, strict=True):
+    if copy_supported():
+        for pk, row in zip(reserve_ids(Demand, len(rows)), rows, strict=True):
             row[0] = pk
-        _insert_rows(Demand, _DEMAND_FIELDS, rows)
+        insert_rows(Demand, _DEMAND_FIELDS, rows)
     else:
-        _insert_rows(Demand, _DEMAND_FIELDS[1:], [row[1:] for row in rows])
+        insert_rows(Demand, _DEMAND_FIELDS[1:], [row[1:] for row in rows])
         ids: dict[str, int] = {}
         for start in range(0, len(numbers), 500):
             ids.update(
@@ -525,7 +451,7 @@ def create_demands(
         for row in rows:
             row[0] = ids[row[1]]
     demands = [Demand.from_db(connection.alias, _DEMAND_FIELDS, row) for row in rows]
-    _insert_rows(
+    insert_rows(
         DemandLine,
         _LINE_FIELDS,
         [

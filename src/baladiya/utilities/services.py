@@ -18,8 +18,7 @@ from typing import Any
 
 import yaml
 from django.core.exceptions import ValidationError
-from django.db import connection as database
-from django.db import connections, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from baladiya.core.api import (
     Party,
     User,
     branches,
+    insert_rows,
     luhn_check_digit,
     next_number,
     normalize_digits,
@@ -1193,7 +1193,7 @@ def _bill_chunk(
     }
     for bill in bills:
         bill[11] = demand_ids.get(_bill_key(cycle.pk, bill[1]))
-    _insert_rows(ConnectionBill, _BILL_FIELDS, bills)
+    insert_rows(ConnectionBill, _BILL_FIELDS, bills)
     return len(bills), skipped
 
 
@@ -1212,73 +1212,6 @@ _BILL_FIELDS = [
     "demand_id",
     "created_at",
 ]
-
-
-# Field types whose values _insert_rows hands to the driver as they are: its
-# callers pass plain str, int, bool and Decimal values (ids for foreign keys).
-_AS_IS = {
-    "AutoField",
-    "BigAutoField",
-    "BigIntegerField",
-    "BooleanField",
-    "CharField",
-    "DecimalField",
-    "ForeignKey",
-    "IntegerField",
-    "PositiveIntegerField",
-    "PositiveSmallIntegerField",
-    "SmallIntegerField",
-    "TextField",
-}
-
-
-def _insert_rows(model: Any, fields: Sequence[str], rows: list[list[Any]]) -> None:
-    """Insert ``rows`` (lists of values of ``fields``, by attribute name) into
-    ``model``'s table without making model instances: streamed with ``COPY`` on
-    PostgreSQL (psycopg 3), one ``executemany`` elsewhere. Values are prepared
-    for the database as Django would (dates, JSON…), but no default is applied:
-    every value must be given, an ``auto_now_add`` field too."""
-    if not rows:
-        return
-    meta = model._meta
-    columns = [meta.get_field(name) for name in fields]
-    copy = _copy_supported()
-    prepare = [
-        (i, field)
-        for i, field in enumerate(columns)
-        if field.get_internal_type() not in _AS_IS
-        and not (copy and field.get_internal_type() in ("DateField", "DateTimeField"))
-    ]
-    if prepare:
-        db = connections[database.alias]  # the connection itself, not the proxy
-        rows = [_prepared(row, prepare, db) for row in rows]
-    q = database.ops.quote_name
-    table = q(meta.db_table)
-    names = ", ".join(q(field.column) for field in columns)
-    with database.cursor() as cursor:
-        if copy:
-            with cursor.copy(f"COPY {table} ({names}) FROM STDIN") as stream:
-                for row in rows:
-                    stream.write_row(row)
-        else:
-            marks = ", ".join(["%s"] * len(columns))
-            cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
-
-
-def _prepared(row: list[Any], prepare: list[tuple[int, Any]], db: Any) -> list[Any]:
-    row = list(row)
-    for i, field in prepare:
-        row[i] = field.get_db_prep_save(row[i], db)
-    return row
-
-
-def _copy_supported() -> bool:
-    """Whether bulk rows go in with ``COPY … FROM STDIN`` (PostgreSQL with psycopg 3)."""
-    if database.vendor != "postgresql":
-        return False
-    from django.db.backends.postgresql.psycopg_any import is_psycopg3
-
-    return bool(is_psycopg3)
 
 
 def _bill_key(cycle_id: int, connection_id: int) -> str:

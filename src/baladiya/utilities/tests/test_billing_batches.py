@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from baladiya.core import api as core
 from baladiya.utilities import services
 from baladiya.utilities.models import ConnectionBill, ConnectionStatus, RunStatus
 
@@ -86,7 +87,7 @@ def test_bills_written_in_bulk_are_the_rows_bulk_create_writes(town: dict[str, A
     now = timezone.now()
     values = _bill_values(town, run, now)
     fields = ["connection_id", "number", *values]
-    services._insert_rows(ConnectionBill, fields, [[first.pk, "bulk", *values.values()]])
+    core.insert_rows(ConnectionBill, fields, [[first.pk, "bulk", *values.values()]])
     ConnectionBill.objects.bulk_create(
         [ConnectionBill(connection_id=second.pk, number="reference", **values)]
     )
