@@ -231,17 +231,21 @@ def inbox_counts(user: User | Any) -> dict[str, int]:
     )
 
 
+def one_case(qs: QuerySet[Case], *, reference: str = "", case_id: int | None = None) -> Case:
+    """The case of ``qs`` with this reference (or id); ``Case.DoesNotExist`` if none."""
+    if reference:
+        return qs.get(reference=reference)
+    if case_id is not None:
+        return qs.get(pk=case_id)
+    raise Case.DoesNotExist
+
+
 def case_for(user: User | Any, *, reference: str = "", case_id: int | None = None) -> Case:
     """The case, if the user may see it; ``Case.DoesNotExist`` otherwise."""
     qs = Case.objects.select_related(
         "state", "definition", "assignee", "applicant", "branch", "department"
     )
-    if reference:
-        case = qs.get(reference=reference)
-    elif case_id is not None:
-        case = qs.get(pk=case_id)
-    else:
-        raise Case.DoesNotExist
+    case = one_case(qs, reference=reference, case_id=case_id)
     if not can_view(user, case):
         raise Case.DoesNotExist
     return case

@@ -37,6 +37,7 @@ from baladiya.workflow.selectors import (
     definition_spec,
     forget_active_definition,
     is_applicant,
+    one_case,
     start_of,
     state_actions,
 )
@@ -428,12 +429,7 @@ def _locked(case_id: int | None = None, reference: str = "") -> Case:
     cache: the checks use only their keys and lineage, the responses their codes).
     ``Case.DoesNotExist`` if there is none."""
     qs = Case.objects.select_for_update(of=("self",)).select_related("state", "assignee")
-    if reference:
-        case = qs.get(reference=reference)
-    elif case_id is not None:
-        case = qs.get(pk=case_id)
-    else:
-        raise Case.DoesNotExist
+    case = one_case(qs, reference=reference, case_id=case_id)
     if case.branch_id is not None:
         case.branch = core.branch_by_id(case.branch_id)
     if case.department_id is not None:
