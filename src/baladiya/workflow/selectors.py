@@ -66,6 +66,16 @@ def forget_active_definition(service_key: str) -> None:
     cache.delete(_start_key(service_key))
 
 
+def state(state_id: int) -> State:
+    """A state of an installed version (which never changes)."""
+    key = f"workflow:state:{state_id}"
+    found = cache.get(key)
+    if found is None:
+        found = State.objects.get(pk=state_id)
+        cache.set(key, found, STATE_ACTIONS_SECONDS)
+    return found
+
+
 def state_actions(state_id: int) -> list[Action]:
     """The actions out of a state, in their order, each with its target state."""
     key = f"workflow:actions:{state_id}"

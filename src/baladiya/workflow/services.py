@@ -41,6 +41,7 @@ from baladiya.workflow.selectors import (
     start_of,
     state_actions,
 )
+from baladiya.workflow.selectors import state as cached_state
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ALLOWED_TYPES = {"application/pdf", "image/jpeg", "image/png", "image/tiff", "image/webp"}
@@ -425,11 +426,13 @@ def may_take(actor: User, case: Case, action: Action) -> bool:
 
 def _locked(case_id: int | None = None, reference: str = "") -> Case:
     """The case, row-locked, with what checking, moving and showing it reads: its
-    state and assignee, and its branch and department (from the reference-data
-    cache: the checks use only their keys and lineage, the responses their codes).
+    assignee, its state (an installed version's states never change, so from the
+    cache), and its branch and department (from the reference-data cache: the
+    checks use only their keys and lineage, the responses their codes).
     ``Case.DoesNotExist`` if there is none."""
-    qs = Case.objects.select_for_update(of=("self",)).select_related("state", "assignee")
+    qs = Case.objects.select_for_update(of=("self",)).select_related("assignee")
     case = one_case(qs, reference=reference, case_id=case_id)
+    case.state = cached_state(case.state_id)
     if case.branch_id is not None:
         case.branch = core.branch_by_id(case.branch_id)
     if case.department_id is not None:
