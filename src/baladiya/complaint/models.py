@@ -15,7 +15,8 @@ class Complaint(models.Model):
     case = models.OneToOneField(
         Case, verbose_name=_("case"), on_delete=models.PROTECT, related_name="complaint"
     )
-    category = models.SlugField(_("category"), max_length=60, db_index=True)
+    # Led by the (category, latitude, longitude) index: no index of its own.
+    category = models.SlugField(_("category"), max_length=60, db_index=False)
     description = models.TextField(_("description"))
     latitude = models.DecimalField(
         _("latitude"), max_digits=9, decimal_places=6, null=True, blank=True

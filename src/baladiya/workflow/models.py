@@ -125,7 +125,9 @@ class Case(models.Model):
         on_delete=models.PROTECT,
         related_name="cases",
     )
-    service_key = models.SlugField(_("service"), max_length=80, db_index=True)
+    # Columns that lead one of the composite indexes below have no index of their
+    # own: every index is written on each insert and on each move of a case.
+    service_key = models.SlugField(_("service"), max_length=80, db_index=False)
     applicant = models.ForeignKey(
         Party,
         verbose_name=_("applicant"),
@@ -133,6 +135,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,
     )
     contact_name = models.CharField(_("contact name"), max_length=200, blank=True)
     contact_phone = models.CharField(_("contact phone"), max_length=20, blank=True)
@@ -144,7 +147,9 @@ class Case(models.Model):
     department = models.ForeignKey(
         Department, verbose_name=_("department"), null=True, blank=True, on_delete=models.PROTECT
     )
-    state = models.ForeignKey(State, verbose_name=_("state"), on_delete=models.PROTECT)
+    state = models.ForeignKey(
+        State, verbose_name=_("state"), on_delete=models.PROTECT, db_index=False
+    )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assigned to"),
@@ -152,6 +157,7 @@ class Case(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="assigned_cases",
+        db_index=False,
     )
     channel = models.CharField(
         _("channel"), max_length=10, choices=Channel.choices, default=Channel.PORTAL
@@ -192,7 +198,9 @@ class Case(models.Model):
 class CaseEvent(models.Model):
     """One line of a case's history: who did what, when, with what comment."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    # The (case, at) index serves look-ups by case; a process's states are never
+    # deleted, so nothing looks events up by state.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
     at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -206,10 +214,10 @@ class CaseEvent(models.Model):
     action_name_ar = models.CharField(max_length=200, blank=True)
     action_name_en = models.CharField(max_length=200, blank=True)
     from_state = models.ForeignKey(
-        State, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        State, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     to_state = models.ForeignKey(
-        State, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        State, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     comment = models.TextField(_("comment"), blank=True)
     public = models.BooleanField(_("shown to the applicant"), default=True)
