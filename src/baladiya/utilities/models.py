@@ -397,6 +397,14 @@ class Reading(models.Model):
         _("source"), max_length=8, choices=ReadingSource.choices, default=ReadingSource.STAFF
     )
     consumption = models.DecimalField(_("consumption"), null=True, blank=True, **UNITS)
+    credit_units = models.DecimalField(
+        _("units credited forward"),
+        default=0,
+        help_text=_(
+            "Units billed on estimates beyond what the meter showed; taken off the next readings."
+        ),
+        **UNITS,
+    )
     rolled_over = models.BooleanField(_("dials rolled over"), default=False)
     held = models.BooleanField(
         _("held for review"), default=False, help_text=_("Not billed until the anomaly is cleared.")

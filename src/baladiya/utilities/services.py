@@ -500,6 +500,26 @@ def _estimated_since(meter: Meter, previous: Reading | None, read_on: dt.date) -
     return sum((r for r in estimates.values_list("consumption", flat=True) if r), ZERO)
 
 
+def _true_up(
+    meter: Meter, previous: Reading | None, read_on: dt.date, consumption: Decimal
+) -> tuple[Decimal, Decimal, str]:
+    """The consumption to bill, the units to credit forward and a note: the units
+    billed on estimates since the previous real reading, and what that reading
+    still had to credit, are taken off. An over-estimate larger than this
+    consumption is carried to the next reading, so the customer never pays for
+    units his meter did not show."""
+    owed_back = _estimated_since(meter, previous, read_on)
+    if previous is not None:
+        owed_back += previous.credit_units
+    if consumption >= owed_back:
+        return consumption - owed_back, ZERO, ""
+    credit = owed_back - consumption
+    note = _("Estimates were %(units)s units too high: they are taken off the next readings.") % {
+        "units": credit
+    }
+    return ZERO, credit, note
+
+
 def _recent_consumption(connection: Connection, *, before: dt.date) -> list[Decimal]:
     values = (
         Reading.objects.filter(
@@ -597,7 +617,6 @@ def _save_reading(
         base = previous.value if previous is not None and previous.value is not None else None
         base = meter.initial_read if base is None else base
         consumption = value - base
-        estimated = _estimated_since(meter, previous, read_on)
         if consumption < 0:
             wrapped = consumption + meter.rollover
             if base > meter.rollover * Decimal("0.8") and value < meter.rollover * Decimal("0.2"):
@@ -619,15 +638,11 @@ def _save_reading(
                         % {"value": value, "base": base},
                     )
                 )
-        if not reading.held and estimated:
-            # True-up: the estimates billed since the last real reading are
-            # taken off; an over-estimate is not billed again.
-            consumption -= estimated
-            if consumption < 0:
-                reading.note = _("Estimates were %(units)s units too high; trued up.") % {
-                    "units": -consumption
-                }
-                consumption = ZERO
+        if not reading.held:
+            consumption, reading.credit_units, note = _true_up(
+                meter, previous, read_on, consumption
+            )
+            reading.note = note or reading.note
         if not reading.held:
             reading.consumption = consumption
             if kind == ReadingKind.ACTUAL:
@@ -724,9 +739,12 @@ def resolve_anomaly(
             previous = _previous(reading.meter, reading.read_on)
             base = previous.value if previous and previous.value is not None else None
             base = reading.meter.initial_read if base is None else base
-            reading.consumption = max(reading.value - base, ZERO)
+            reading.consumption, reading.credit_units, note = _true_up(
+                reading.meter, previous, reading.read_on, max(reading.value - base, ZERO)
+            )
+            reading.note = note or reading.note
         reading.held = False
-        reading.save(update_fields=["held", "consumption"])
+        reading.save(update_fields=["held", "consumption", "credit_units", "note"])
     elif not accept:
         Anomaly.objects.filter(reading=reading, status=AnomalyStatus.OPEN).update(
             status=AnomalyStatus.REJECTED, resolved_by=actor, resolved_at=timezone.now()

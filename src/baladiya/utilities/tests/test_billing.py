@@ -138,6 +138,61 @@ def test_no_reading_is_estimated_and_trued_up_on_the_next_real_read(town: dict[s
         actor=None, meter=low_meter, read_on=dt.date(2026, 2, 28), value=Decimal(110)
     )
     assert trued.consumption == 0 and "20" in trued.note
+    assert trued.credit_units == 20  # 30 billed on the estimate, the meter showed 10
+
+
+def test_an_over_estimate_is_credited_on_the_following_readings(town: dict[str, Any]) -> None:
+    connection = add_connection(town, 1)
+    meter = connection.meters.get()  # initial read 100
+    Reading.objects.create(
+        meter=meter,
+        connection=connection,
+        cycle=town["cycle"],
+        read_on=dt.date(2026, 1, 31),
+        kind=ReadingKind.ESTIMATED,
+        source="system",
+        consumption=Decimal(30),
+    )
+    second = services.record_reading(
+        actor=None, meter=meter, read_on=dt.date(2026, 2, 28), value=Decimal(110)
+    )
+    assert (second.consumption, second.credit_units) == (0, 20)
+    third = services.record_reading(
+        actor=None, meter=meter, read_on=dt.date(2026, 3, 31), value=Decimal(122)
+    )
+    assert (third.consumption, third.credit_units) == (0, 8)  # 12 used, 8 still owed
+    fourth = services.record_reading(
+        actor=None, meter=meter, read_on=dt.date(2026, 4, 30), value=Decimal(140)
+    )
+    assert (fourth.consumption, fourth.credit_units) == (10, 0)
+    billed = sum(r.consumption for r in Reading.objects.filter(meter=meter))
+    assert billed == 140 - 100  # over the four periods, exactly what the meter showed
+
+
+def test_a_held_reading_accepted_later_is_trued_up_too(town: dict[str, Any]) -> None:
+    connection = add_connection(town, 1)
+    meter = connection.meters.get()
+    services.record_reading(
+        actor=None, meter=meter, read_on=dt.date(2025, 12, 31), value=Decimal(120)
+    )
+    Reading.objects.create(
+        meter=meter,
+        connection=connection,
+        cycle=town["cycle"],
+        read_on=dt.date(2026, 1, 31),
+        kind=ReadingKind.ESTIMATED,
+        source="system",
+        consumption=Decimal(10),
+    )
+    held = services.record_reading(
+        actor=None, meter=meter, read_on=dt.date(2026, 2, 28), value=Decimal(110)
+    )
+    assert held.held and held.consumption is None  # below the previous reading
+    services.resolve_anomaly(actor=town["eng_head"], anomaly=held.anomalies.get(), accept=True)
+    held.refresh_from_db()
+    # The meter was exchanged or misread before: accepted as it is, the 10 units
+    # billed on the estimate are still not billed twice.
+    assert (held.consumption, held.credit_units) == (0, 10)
 
 
 def test_a_held_reading_is_not_billed_until_cleared(town: dict[str, Any]) -> None:
