@@ -186,3 +186,25 @@ def test_readings_anomaly_billing_and_the_subscribers_bill(
     assert citizen_page.locator("svg rect").count() == 1
     assert citizen_page.locator("html").get_attribute("dir") == "rtl"
     context.close()
+
+
+def test_a_new_tariff_version_in_the_browser(
+    page: Any, screenshot: Any, scene: dict[str, Any]
+) -> None:
+    from baladiya.utilities.models import Tariff
+
+    sign_in(page, "water-head")
+    page.wait_for_url("**/staff/")
+    page.goto("/staff/utilities/tariffs/")
+    page.get_by_role("link", name="إصدار جديد").click()
+    page.wait_for_url("**/new-version/")
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("#id_blocks-3-rate").input_value() == "10.0000"  # filled from v1
+    page.locator("#id_effective_from").fill("2027-01-01")
+    page.locator("#id_blocks-3-rate").fill("١٢")
+    screenshot("utilities-tariff-version-ar")
+    page.get_by_role("button", name="حفظ الإصدار الجديد").click()
+    page.wait_for_url("**/staff/utilities/tariffs/")
+    assert "الإصدار 2" in page.locator("body").inner_text()
+    version = Tariff.objects.get(code="water-res").versions.get(version=2)
+    assert version.blocks.get(upper__isnull=True).rate == 12

@@ -8,7 +8,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from baladiya.core.api import BootstrapMixin, normalize_digits
-from baladiya.utilities.models import MeterStatus, StsBaseDate, StsKeyGeneration, StsKeyType
+from baladiya.utilities.models import (
+    ChargeKind,
+    MeterStatus,
+    StsBaseDate,
+    StsKeyGeneration,
+    StsKeyType,
+    TariffMethod,
+)
 
 
 class DigitsDecimalField(forms.DecimalField):
@@ -119,6 +126,61 @@ class RunForm(BootstrapMixin, forms.Form):
     def __init__(self, *args: Any, cycles: list[tuple[int, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["cycle"].choices = cycles
+
+
+class TariffVersionForm(BootstrapMixin, forms.Form):
+    """The terms of a new tariff version (its blocks and charges are formsets)."""
+
+    effective_from = forms.DateField(
+        label=_("In force from"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    method = forms.ChoiceField(label=_("Pricing method"), choices=TariffMethod.choices)
+    consumption_head = forms.CharField(label=_("Revenue head of consumption"), max_length=40)
+    lifeline_units = DigitsDecimalField(
+        label=_("Lifeline limit (units a month)"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=3,
+    )
+    lifeline_rate = DigitsDecimalField(
+        label=_("Lifeline unit rate"), required=False, min_value=0, max_digits=14, decimal_places=4
+    )
+    vat_percent = DigitsDecimalField(
+        label=_("VAT %"), min_value=0, max_value=100, max_digits=5, decimal_places=2, initial=0
+    )
+    vat_head = forms.CharField(label=_("VAT revenue head"), max_length=40, required=False)
+
+
+class TariffBlockForm(BootstrapMixin, forms.Form):
+    """One block: from ``lower`` up to ``upper`` (empty: no limit) at ``rate``."""
+
+    lower = DigitsDecimalField(label=_("From"), min_value=0, max_digits=14, decimal_places=3)
+    upper = DigitsDecimalField(
+        label=_("Up to"),
+        required=False,
+        min_value=0,
+        max_digits=14,
+        decimal_places=3,
+        help_text=_("Empty for the top block."),
+    )
+    rate = DigitsDecimalField(label=_("Unit rate"), min_value=0, max_digits=14, decimal_places=4)
+
+
+class TariffChargeForm(BootstrapMixin, forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=ChargeKind.choices)
+    head = forms.CharField(label=_("Revenue head"), max_length=40)
+    description_ar = forms.CharField(label=_("Description (Arabic)"), max_length=200)
+    description_en = forms.CharField(label=_("Description (English)"), max_length=200)
+    amount = DigitsDecimalField(
+        label=_("Amount or rate"), min_value=0, max_digits=14, decimal_places=4
+    )
+    meter_size = forms.CharField(label=_("Meter size"), max_length=20, required=False)
+    vat_applies = forms.BooleanField(label=_("VAT applies"), required=False, initial=True)
+
+
+TariffBlockFormSet = forms.formset_factory(TariffBlockForm, extra=2, can_delete=True)
+TariffChargeFormSet = forms.formset_factory(TariffChargeForm, extra=1, can_delete=True)
 
 
 def decimal_or_none(text: str) -> Decimal | None:

@@ -137,6 +137,16 @@ def schedule_of(version: TariffVersion, *, meter_size: str = "") -> pricing.Sche
     )
 
 
+def tariff_by_id(pk: int) -> Tariff | None:
+    return Tariff.objects.filter(pk=pk).first()
+
+
+def latest_tariff_version(tariff: Tariff) -> TariffVersion | None:
+    """The tariff's newest version (a new one is made from it), with its blocks
+    and charges."""
+    return tariff.versions.prefetch_related("blocks", "charges").order_by("-version").first()
+
+
 def tariffs() -> QuerySet[Tariff]:
     return Tariff.objects.prefetch_related("versions__blocks", "versions__charges").order_by(
         "utility", "category", "mode"

@@ -26,6 +26,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("staff/utilities/runs/<int:pk>/bills.pdf", views.run_pdf, name="run-pdf"),
     path("staff/utilities/monitor/", views.monitor, name="monitor"),
     path("staff/utilities/tariffs/", views.tariffs, name="tariffs"),
+    path(
+        "staff/utilities/tariffs/<int:pk>/new-version/",
+        views.new_tariff_version,
+        name="tariff-version",
+    ),
     path("account/utilities/", views.my_connections, name="my-connections"),
     path("account/utilities/<int:pk>/", views.my_connection, name="my-connection"),
     path("account/utilities/bills/<int:pk>/", views.bill_pdf, name="bill-pdf"),

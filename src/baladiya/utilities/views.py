@@ -27,6 +27,9 @@ from baladiya.utilities.forms import (
     ReadingForm,
     ReplaceMeterForm,
     RunForm,
+    TariffBlockFormSet,
+    TariffChargeFormSet,
+    TariffVersionForm,
     decimal_or_none,
 )
 from baladiya.utilities.models import AnomalyKind, ConnectionStatus, MeterStatus, Utility
@@ -191,7 +194,117 @@ def tariffs(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "utilities/tariffs.html",
-        {"tariffs": selectors.tariffs(), "today": timezone.localdate()},
+        {
+            "tariffs": selectors.tariffs(),
+            "today": timezone.localdate(),
+            "can_manage": core.has_capability(request.user, "utilities.manage_tariffs"),
+        },
+    )
+
+
+def _version_initial(
+    current: Any,
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
+    """A new version's form filled from the current one, starting next month."""
+    today = timezone.localdate()
+    next_month = (today.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    if current is None:
+        return {"effective_from": today, "vat_percent": 0}, [], []
+    start = max(next_month, current.effective_from + dt.timedelta(days=1))
+    terms = {
+        "effective_from": start,
+        "method": current.method,
+        "consumption_head": current.consumption_head,
+        "lifeline_units": current.lifeline_units,
+        "lifeline_rate": current.lifeline_rate,
+        "vat_percent": current.vat_percent,
+        "vat_head": current.vat_head,
+    }
+    blocks = [{"lower": b.lower, "upper": b.upper, "rate": b.rate} for b in current.blocks.all()]
+    charges = [
+        {
+            "kind": c.kind,
+            "head": c.head,
+            "description_ar": c.description_ar,
+            "description_en": c.description_en,
+            "amount": c.amount,
+            "meter_size": c.meter_size,
+            "vat_applies": c.vat_applies,
+        }
+        for c in current.charges.all()
+    ]
+    return terms, blocks, charges
+
+
+def _kept_rows(formset: Any) -> list[dict[str, Any]]:
+    return [
+        f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
+    ]
+
+
+@login_required
+def new_tariff_version(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new version of a tariff, filled from the current one: the current version
+    ends the day before the new one starts; bills already raised keep their prices."""
+    _staff(request, "utilities.manage_tariffs")
+    tariff = selectors.tariff_by_id(pk)
+    if tariff is None:
+        raise Http404
+    current = selectors.latest_tariff_version(tariff)
+    terms, block_rows, charge_rows = _version_initial(current)
+    posted = request.POST if request.method == "POST" else None
+    form = TariffVersionForm(posted, initial=terms)
+    blocks = TariffBlockFormSet(posted, initial=block_rows, prefix="blocks")
+    charges = TariffChargeFormSet(posted, initial=charge_rows, prefix="charges")
+    if posted is not None and form.is_valid() and blocks.is_valid() and charges.is_valid():
+        data = form.cleaned_data
+        try:
+            version = services.add_tariff_version(
+                actor=request.user,
+                tariff=tariff,
+                effective_from=data["effective_from"],
+                method=data["method"],
+                consumption_head=data["consumption_head"],
+                lifeline_units=data["lifeline_units"],
+                lifeline_rate=data["lifeline_rate"],
+                vat_percent=data["vat_percent"],
+                vat_head=data["vat_head"],
+                blocks=sorted(
+                    ((b["lower"], b["upper"], b["rate"]) for b in _kept_rows(blocks)),
+                    key=lambda block: block[0],
+                ),
+                charges=[
+                    services.ChargeSpec(
+                        kind=c["kind"],
+                        head=c["head"],
+                        description_ar=c["description_ar"],
+                        description_en=c["description_en"],
+                        amount=c["amount"],
+                        meter_size=c["meter_size"],
+                        vat_applies=c["vat_applies"],
+                    )
+                    for c in _kept_rows(charges)
+                ],
+            )
+        except ValidationError as exc:
+            _errors_into(form, exc)
+        else:
+            messages.success(
+                request,
+                _("Version %(n)s of “%(tariff)s” is in force from %(date)s.")
+                % {"n": version.version, "tariff": tariff.name, "date": version.effective_from},
+            )
+            return redirect("utilities:tariffs")
+    return render(
+        request,
+        "utilities/tariff_version.html",
+        {
+            "tariff": tariff,
+            "current": current,
+            "form": form,
+            "blocks": blocks,
+            "charges": charges,
+        },
     )
 
 
