@@ -168,7 +168,9 @@ class TariffBlockForm(BootstrapMixin, forms.Form):
 
 
 class TariffChargeForm(BootstrapMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Kind"), choices=ChargeKind.choices)
+    # An empty first choice: a browser sends the first option of a select, and an
+    # empty row must stay unchanged to be ignored.
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", "—"), *ChargeKind.choices])
     head = forms.CharField(label=_("Revenue head"), max_length=40)
     description_ar = forms.CharField(label=_("Description (Arabic)"), max_length=200)
     description_en = forms.CharField(label=_("Description (English)"), max_length=200)

@@ -126,7 +126,8 @@ def _version_post(page: Any, **changes: str) -> dict[str, str]:
         data[name.group(1)] = value.group(1) if value else ""
     for select in re.finditer(r'<select name="([^"]+)"[^>]*>(.*?)</select>', html, re.S):
         chosen = re.search(r'<option value="([^"]*)"[^>]*selected', select.group(2))
-        data[select.group(1)] = chosen.group(1) if chosen else ""
+        first = re.search(r'<option value="([^"]*)"', select.group(2))  # as a browser sends
+        data[select.group(1)] = (chosen or first).group(1) if (chosen or first) else ""
     data.update(changes)
     return data
 
