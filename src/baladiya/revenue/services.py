@@ -208,9 +208,18 @@ class DemandLineSpec:
 _SETTLED = (DemandStatus.PAID, DemandStatus.WRITTEN_OFF)
 
 
-def _recompute_demand(demand: Demand) -> None:
+def _recompute_demand(demand: Demand, lines: Sequence[DemandLine] | None = None) -> None:
+    """Total, paid, adjusted and status from the demand's lines: summed in the
+    database, or from ``lines`` when the caller holds all of them up to date."""
     was_settled = demand.status in _SETTLED
-    totals = demand.lines.aggregate(t=Sum("amount"), p=Sum("paid"), a=Sum("adjusted"))
+    if lines is None:
+        totals = demand.lines.aggregate(t=Sum("amount"), p=Sum("paid"), a=Sum("adjusted"))
+    else:
+        totals = {
+            "t": sum((line.amount for line in lines), ZERO),
+            "p": sum((line.paid for line in lines), ZERO),
+            "a": sum((line.adjusted for line in lines), ZERO),
+        }
     demand.total = totals["t"] or ZERO
     demand.paid = totals["p"] or ZERO
     demand.adjusted = totals["a"] or ZERO
@@ -568,6 +577,12 @@ def _bill_demands(bill: Bill, party: Any) -> list[Demand]:
 
 
 def _lines_to_pay(party: Any, demands: Sequence[Demand] | None) -> list[DemandLine]:
+    return [line for line in _open_lines(party, demands) if line.outstanding > 0]
+
+
+def _open_lines(party: Any, demands: Sequence[Demand] | None) -> list[DemandLine]:
+    """Every line of the party's open demands (or of ``demands`` among them), in
+    the order a payment fills them."""
     qs = DemandLine.objects.filter(
         demand__party=party,
         demand__status__in=[DemandStatus.OPEN, DemandStatus.PART_PAID],
@@ -577,7 +592,7 @@ def _lines_to_pay(party: Any, demands: Sequence[Demand] | None) -> list[DemandLi
     qs = qs.select_related("head", "demand").order_by(
         "demand__due_date", "demand_id", "head__priority", "pk"
     )
-    return [line for line in qs if line.outstanding > 0]
+    return list(qs)
 
 
 def _apportion(
@@ -618,13 +633,19 @@ def _apportion(
 
 
 def _post_payment(payment: Payment, allocations: list[tuple[DemandLine, Decimal]]) -> int:
+    tender_key = f"tender:{payment.tender}"
+    rules = finance.accounts_for_rules(
+        {
+            tender_key,
+            "tender:cash",
+            "advance",
+            *(f"head:{line.head.code}" for line, _s in allocations),
+        }
+    )
     by_account: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     for line, share in allocations:
         head = line.head
-        try:
-            account = finance.account_for_rule(f"head:{head.code}")
-        except finance.LedgerError:
-            account = head.account_code
+        account = rules.get(f"head:{head.code}", head.account_code)
         by_account[(account, head.code)] += share
     credit_lines = [
         finance.LineSpec(
@@ -635,7 +656,7 @@ def _post_payment(payment: Payment, allocations: list[tuple[DemandLine, Decimal]
     if payment.advance > 0:
         credit_lines.append(
             finance.LineSpec(
-                account=finance.account_for_rule("advance"),
+                account=rules.get("advance") or finance.account_for_rule("advance"),
                 credit=payment.advance,
                 party_id=payment.party_id,
                 analysis="advance",
@@ -646,7 +667,9 @@ def _post_payment(payment: Payment, allocations: list[tuple[DemandLine, Decimal]
         date=timezone.localdate(payment.received_at),
         lines=[
             finance.LineSpec(
-                account=finance.account_for_rule(f"tender:{payment.tender}", "tender:cash"),
+                account=rules.get(tender_key)
+                or rules.get("tender:cash")
+                or finance.account_for_rule(tender_key, "tender:cash"),
                 debit=payment.amount,
                 party_id=payment.party_id,
             ),
@@ -657,6 +680,7 @@ def _post_payment(payment: Payment, allocations: list[tuple[DemandLine, Decimal]
         source_ref=str(payment.receipt.pk),
         idempotency_key=f"receipt:{payment.receipt.pk}",
         automatic=True,
+        balance_shard=finance.balance_shard_for(payment.branch_id),
     )
     return entry.pk
 
@@ -743,7 +767,8 @@ def take_payment(
             existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
                 return _same_payment(existing, party, amount)
-            lines = _lines_to_pay(party, demands)
+            every_line = _open_lines(party, demands)
+            lines = [line for line in every_line if line.outstanding > 0]
             allocations, remainder = _apportion(lines, amount, allow_advance, caps)
             payment = Payment(
                 party=party,
@@ -759,8 +784,7 @@ def take_payment(
                 received_at=timezone.now(),
                 received_by=_system(actor),
             )
-            with transaction.atomic():
-                payment.save()
+            payment.save()  # a duplicate key rolls back to the block above
             Allocation.objects.bulk_create(
                 [
                     Allocation(payment=payment, line=line, amount=share)
@@ -769,10 +793,12 @@ def take_payment(
             )
             touched: dict[int, Demand] = {}
             for line, share in allocations:
-                DemandLine.objects.filter(pk=line.pk).update(paid=line.paid + share)
+                line.paid += share
+                DemandLine.objects.filter(pk=line.pk).update(paid=line.paid)
                 touched[line.demand_id] = line.demand
             for demand in touched.values():
-                _recompute_demand(demand)
+                # every line of an open demand was read (under the payer's lock)
+                _recompute_demand(demand, [ln for ln in every_line if ln.demand_id == demand.pk])
             receipt = _issue_receipt(payment)
             payment.journal_entry_id = _post_payment(payment, allocations)
             payment.save(update_fields=["journal_entry_id"])
