@@ -171,6 +171,7 @@ class LockSampler(threading.Thread):
         self.stop = threading.Event()
         self.busy = 0
         self.waits: Counter[str] = Counter()
+        self.statements: Counter[str] = Counter()
 
     def run(self) -> None:
         import psycopg
@@ -179,15 +180,16 @@ class LockSampler(threading.Thread):
         with psycopg.connect(self.url, autocommit=True) as conn:
             while not self.stop.is_set():
                 rows = conn.execute(
-                    "SELECT wait_event_type, wait_event FROM pg_stat_activity "
+                    "SELECT wait_event_type, wait_event, left(query, 70) FROM pg_stat_activity "
                     "WHERE datname = %s AND pid <> pg_backend_pid() "
                     "AND state IN ('active', 'idle in transaction')",
                     [name],
                 ).fetchall()
-                for wait_type, wait_event in rows:
+                for wait_type, wait_event, query in rows:
                     self.busy += 1
                     if wait_type == "Lock":
                         self.waits[wait_event] += 1
+                        self.statements[" ".join(query.split())] += 1
                 time.sleep(0.005)
 
     def share(self) -> float:
@@ -286,6 +288,8 @@ def main() -> None:
         f"lock waits ({args.clients} clients):                 {locks.share():10.1%}"
         f" of busy samples ({waits or 'none'})"
     )
+    for statement, count in locks.statements.most_common(3):
+        print(f"    waiting in {statement}…: {count}")
 
 
 if __name__ == "__main__":
