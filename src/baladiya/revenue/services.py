@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -208,6 +208,18 @@ class DemandLineSpec:
 _SETTLED = (DemandStatus.PAID, DemandStatus.WRITTEN_OFF)
 
 
+def _settled(demand: Demand) -> None:
+    events.publish(
+        events.DemandSettled(
+            demand_id=demand.pk,
+            party_id=demand.party_id,
+            source_type=demand.source_type,
+            source_id=demand.source_id,
+            status=demand.status,
+        )
+    )
+
+
 def _recompute_demand(demand: Demand, lines: Sequence[DemandLine] | None = None) -> None:
     """Total, paid, adjusted and status from the demand's lines: summed in the
     database, or from ``lines`` when the caller holds all of them up to date."""
@@ -232,15 +244,7 @@ def _recompute_demand(demand: Demand, lines: Sequence[DemandLine] | None = None)
     demand.save(update_fields=["total", "paid", "adjusted", "status"])
     settled = demand.status in _SETTLED
     if settled and not was_settled:
-        events.publish(
-            events.DemandSettled(
-                demand_id=demand.pk,
-                party_id=demand.party_id,
-                source_type=demand.source_type,
-                source_id=demand.source_id,
-                status=demand.status,
-            )
-        )
+        _settled(demand)
     elif was_settled and not settled and demand.status != DemandStatus.CANCELLED:
         events.publish(
             events.DemandReopened(
@@ -273,10 +277,30 @@ def create_demand(
         found = Demand.objects.filter(idempotency_key=idempotency_key).first()
         if found is not None:
             return found
+    rows = _demand_rows(lines, on=period_from or timezone.localdate())
+    return _insert_demand(
+        actor=actor,
+        party=party,
+        rows=rows,
+        due_date=due_date,
+        description=description,
+        source_type=source_type,
+        source_id=source_id,
+        period_from=period_from,
+        period_to=period_to,
+        idempotency_key=idempotency_key,
+    )[0]
+
+
+_DemandRow = tuple[RevenueHead, Decimal, DemandLineSpec]
+
+
+def _demand_rows(lines: Sequence[DemandLineSpec], *, on: dt.date) -> list[_DemandRow]:
+    """Each line's head and amount (priced by the head's schedule when the line
+    has no amount), checked; reads only."""
     if not lines:
         raise RevenueError(_("A demand needs at least one line."))
     heads = {h.code: h for h in RevenueHead.objects.filter(code__in={s.head for s in lines})}
-    today = timezone.localdate()
     rows = []
     for spec in lines:
         head = heads.get(spec.head)
@@ -286,15 +310,32 @@ def create_demand(
             amount = _money(spec.amount)
         else:
             amount = selectors.calculate_fee(
-                head=head,
-                on=period_from or today,
-                quantity=spec.quantity,
-                zone=spec.zone,
-                category=spec.category,
+                head=head, on=on, quantity=spec.quantity, zone=spec.zone, category=spec.category
             )
         if amount <= 0:
             raise RevenueError(_("Every demand line must be a positive amount."))
         rows.append((head, amount, spec))
+    return rows
+
+
+def _insert_demand(
+    *,
+    actor: User | None,
+    party: Any,
+    rows: Sequence[_DemandRow],
+    due_date: dt.date,
+    description: str,
+    source_type: str,
+    source_id: str,
+    period_from: dt.date | None,
+    period_to: dt.date | None,
+    idempotency_key: str | None,
+    paid: bool = False,
+) -> tuple[Demand, list[DemandLine]]:
+    """Number and write a demand and its lines (``paid``: already paid in full by
+    the payment being taken), audited."""
+    today = timezone.localdate()
+    total = sum((amount for _h, amount, _s in rows), ZERO)
     demand = Demand(
         number=f"D-{today.year}-{next_number(key=f'demand:{today.year}'):07d}",
         party=party,
@@ -305,30 +346,36 @@ def create_demand(
         period_to=period_to,
         due_date=due_date,
         currency=_currency(),
-        total=sum((amount for _h, amount, _s in rows), ZERO),
+        total=total,
+        paid=total if paid else ZERO,
+        status=DemandStatus.PAID if paid else DemandStatus.OPEN,
         idempotency_key=idempotency_key or None,
         created_by=_system(actor),
     )
     demand.save()
-    DemandLine.objects.bulk_create(
-        [
-            DemandLine(
-                demand=demand,
-                head=head,
-                amount=amount,
-                quantity=spec.quantity,
-                description=spec.description or head.name_ar,
-            )
-            for head, amount, spec in rows
-        ]
-    )
+    demand_lines = [
+        DemandLine(
+            demand=demand,
+            head=head,
+            amount=amount,
+            paid=amount if paid else ZERO,
+            quantity=spec.quantity,
+            description=spec.description or head.name_ar,
+        )
+        for head, amount, spec in rows
+    ]
+    DemandLine.objects.bulk_create(demand_lines)
+    if any(line.pk is None for line in demand_lines):  # a backend that cannot return ids
+        ids = list(DemandLine.objects.filter(demand=demand).order_by("pk").values_list("pk"))
+        for line, (pk,) in zip(demand_lines, ids, strict=True):
+            line.pk = pk
     record_audit(
         actor=actor,
         action="revenue.demand.create",
         obj=demand,
         after={"party": party.pk, "total": demand.total, "source": f"{source_type}:{source_id}"},
     )
-    return demand
+    return demand, demand_lines
 
 
 @dataclass(frozen=True)
@@ -703,7 +750,7 @@ def _issue_receipt(payment: Payment) -> Receipt:
     return receipt
 
 
-def take_payment(
+def _take_payment(
     *,
     actor: User | None,
     party: Any,
@@ -714,15 +761,23 @@ def take_payment(
     shift: CashierShift | None = None,
     branch: Any = None,
     demands: Sequence[Demand] | None = None,
-    reference: str = "",
+    reference: str | Callable[[], str] = "",
     allow_advance: bool = False,
     caps: Mapping[int, Decimal] | None = None,
     bill: Bill | None = None,
-) -> Payment:
+    new_demand: DemandSpec | None = None,
+) -> tuple[Payment, Demand | None]:
     """Receive a payment, apportion it over the party's open demand lines (or
     only ``demands``, each at most its amount in ``caps`` when given: a prepaid
     sale recovers only a share of the arrears), issue the receipt and post it
     to the ledger.
+
+    ``new_demand`` raises a demand on the payer in the same step and pays it in
+    full first (a sale at a counter); the rest of the amount goes over
+    ``demands`` as above. Its number, like the journal entry's, is taken after
+    every read and lock of the payment, so concurrent sales hold the shared
+    numbering rows only for the last few writes. ``reference`` may be a function:
+    it is called once everything else is written (a sale numbered last).
 
     A retry with the same ``idempotency_key`` returns the first payment (the
     unique constraint on the key settles races). Counter payments need the
@@ -735,7 +790,7 @@ def take_payment(
     amount = _money(amount)
     existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
     if existing is not None:
-        return _same_payment(existing, party, amount)
+        return _same_payment(existing, party, amount), None
     if amount <= 0:
         raise RevenueError(_("The amount must be more than zero."))
     if tender not in Tender.values:
@@ -766,10 +821,21 @@ def take_payment(
             PartyModel.objects.select_for_update().get(pk=party.pk)
             existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
-                return _same_payment(existing, party, amount)
+                return _same_payment(existing, party, amount), None
             every_line = _open_lines(party, demands)
             lines = [line for line in every_line if line.outstanding > 0]
-            allocations, remainder = _apportion(lines, amount, allow_advance, caps)
+            new_rows: list[_DemandRow] = []
+            created: Demand | None = None
+            to_new = ZERO
+            if new_demand is not None:
+                if new_demand.party_id != party.pk:
+                    raise RevenueError(_("The new demand is for another payer."))
+                new_rows = _demand_rows(new_demand.lines, on=timezone.localdate())
+                to_new = sum((row_amount for _h, row_amount, _s in new_rows), ZERO)
+                if to_new > amount:
+                    raise RevenueError(_("The amount does not cover the new demand."))
+            allow_advance = allow_advance or any(head.allows_advance for head, _a, _s in new_rows)
+            allocations, remainder = _apportion(lines, amount - to_new, allow_advance, caps)
             payment = Payment(
                 party=party,
                 amount=amount,
@@ -777,7 +843,7 @@ def take_payment(
                 advance=remainder,
                 channel=channel,
                 tender=tender,
-                reference=reference[:80],
+                reference="" if callable(reference) else reference[:80],
                 idempotency_key=idempotency_key,
                 shift=shift,
                 branch=branch,
@@ -785,6 +851,26 @@ def take_payment(
                 received_by=_system(actor),
             )
             payment.save()  # a duplicate key rolls back to the block above
+            receipt = _issue_receipt(payment)
+            if new_demand is not None:
+                # the shared demand numbering is locked from here to the commit
+                created, created_lines = _insert_demand(
+                    actor=None,
+                    party=party,
+                    rows=new_rows,
+                    due_date=new_demand.due_date,
+                    description=new_demand.description,
+                    source_type=new_demand.source_type,
+                    source_id=new_demand.source_id,
+                    period_from=new_demand.period_from,
+                    period_to=new_demand.period_to,
+                    idempotency_key=new_demand.idempotency_key,
+                    paid=True,
+                )
+                for line in created_lines:
+                    line.demand = created
+                allocations = [(line, line.amount) for line in created_lines] + allocations
+                _settled(created)
             Allocation.objects.bulk_create(
                 [
                     Allocation(payment=payment, line=line, amount=share)
@@ -792,16 +878,19 @@ def take_payment(
                 ]
             )
             touched: dict[int, Demand] = {}
-            for line, share in allocations:
+            for line, share in allocations[len(new_rows) :]:
                 line.paid += share
                 DemandLine.objects.filter(pk=line.pk).update(paid=line.paid)
                 touched[line.demand_id] = line.demand
             for demand in touched.values():
                 # every line of an open demand was read (under the payer's lock)
                 _recompute_demand(demand, [ln for ln in every_line if ln.demand_id == demand.pk])
-            receipt = _issue_receipt(payment)
+            if created is not None:
+                touched[created.pk] = created
             payment.journal_entry_id = _post_payment(payment, allocations)
-            payment.save(update_fields=["journal_entry_id"])
+            if callable(reference):
+                payment.reference = reference()[:80]
+            payment.save(update_fields=["journal_entry_id", "reference"])
             events.publish(
                 events.PaymentReceived(
                     payment_id=payment.pk,
@@ -829,8 +918,98 @@ def take_payment(
         existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:
             raise
-        return _same_payment(existing, party, amount)
-    return payment
+        return _same_payment(existing, party, amount), None
+    return payment, created
+
+
+def take_payment(
+    *,
+    actor: User | None,
+    party: Any,
+    amount: Decimal | int | str,
+    tender: str,
+    idempotency_key: str,
+    channel: str = Channel.COUNTER,
+    shift: CashierShift | None = None,
+    branch: Any = None,
+    demands: Sequence[Demand] | None = None,
+    reference: str = "",
+    allow_advance: bool = False,
+    caps: Mapping[int, Decimal] | None = None,
+    bill: Bill | None = None,
+) -> Payment:
+    """Receive a payment, apportion it over the party's open demand lines (or
+    only ``demands``, each at most its amount in ``caps`` when given: a prepaid
+    sale recovers only a share of the arrears), issue the receipt and post it
+    to the ledger.
+
+    A retry with the same ``idempotency_key`` returns the first payment (the
+    unique constraint on the key settles races). Counter payments need the
+    cashier's own open shift; an advance (an unapplied remainder) is accepted
+    where a paid head allows it or the caller passes ``allow_advance`` (a
+    prepaid top-up, for example).
+    """
+    return _take_payment(
+        actor=actor,
+        party=party,
+        amount=amount,
+        tender=tender,
+        idempotency_key=idempotency_key,
+        channel=channel,
+        shift=shift,
+        branch=branch,
+        demands=demands,
+        reference=reference,
+        allow_advance=allow_advance,
+        caps=caps,
+        bill=bill,
+    )[0]
+
+
+def take_sale_payment(
+    *,
+    actor: User | None,
+    party: Any,
+    amount: Decimal | int | str,
+    tender: str,
+    idempotency_key: str,
+    sale: DemandSpec,
+    channel: str = Channel.COUNTER,
+    shift: CashierShift | None = None,
+    branch: Any = None,
+    demands: Sequence[Demand] = (),
+    caps: Mapping[int, Decimal] | None = None,
+    reference: str | Callable[[], str] = "",
+) -> tuple[Payment, Demand]:
+    """A sale at a counter: raise the demand ``sale`` on the payer and pay it in
+    full with this payment; the rest of ``amount`` goes over ``demands`` (each at
+    most its amount in ``caps``), as in :func:`take_payment`.
+
+    The sale's demand number and the journal entry number are taken after every
+    read and lock of the payment, so concurrent sales hold those shared numbering
+    rows only for the last few writes of their transaction. ``reference`` may be
+    a function, called when everything else is written (a sale numbered last,
+    for the same reason). A retry with the same key returns the first payment
+    and its demand."""
+    payment, demand = _take_payment(
+        actor=actor,
+        party=party,
+        amount=amount,
+        tender=tender,
+        idempotency_key=idempotency_key,
+        channel=channel,
+        shift=shift,
+        branch=branch,
+        demands=list(demands),
+        reference=reference,
+        caps=caps,
+        new_demand=sale,
+    )
+    if demand is None:  # a retry
+        demand = Demand.objects.filter(idempotency_key=sale.idempotency_key).first()
+        if demand is None or not sale.idempotency_key:
+            raise RevenueError(_("This idempotency key was already used for a different payment."))
+    return payment, demand
 
 
 def _same_payment(existing: Payment, party: Any, amount: Decimal) -> Payment:

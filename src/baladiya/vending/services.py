@@ -12,6 +12,7 @@ and never reach a log or the audit trail.
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -204,6 +205,12 @@ def _number(today: dt.date) -> str:
     return f"V-{today.year}-{core.next_number(key=f'vend:{today.year}'):07d}"
 
 
+def _provisional_number() -> str:
+    """A sale's placeholder number until it takes its gap-free one, last in its
+    transaction (the shared numbering row stays locked until the commit)."""
+    return f"pending-{secrets.token_hex(12)}"
+
+
 def _demand_lines(quote: Any) -> list[Any]:
     return [
         revenue.DemandLineSpec(
@@ -214,13 +221,17 @@ def _demand_lines(quote: Any) -> list[Any]:
     ]
 
 
+def _description(vend: Vend) -> str:
+    return _("Prepaid credit for meter %(serial)s") % {"serial": vend.meter.serial}
+
+
 def _raise_demand(vend: Vend, quote: Any, today: dt.date) -> Any:
     return revenue.create_demand(
         actor=None,
         party=vend.party,
         lines=_demand_lines(quote),
         due_date=today,
-        description=_("Prepaid credit for meter %(serial)s") % {"serial": vend.meter.serial},
+        description=_description(vend),
         source_type=SOURCE_TYPE,
         source_id=str(vend.pk),
         idempotency_key=f"vend:{vend.idempotency_key}",
@@ -312,7 +323,7 @@ def _sell(
     units = sts.encode_amount(quote.units)[1]
     tid, token = _mint(meter, state, units, now)
     vend = Vend.objects.create(
-        number=_number(today),
+        number=_provisional_number(),
         idempotency_key=key,
         meter=meter,
         party=party,
@@ -331,20 +342,37 @@ def _sell(
         branch=shift.branch,
         operator=actor,
     )
-    vend.demand = _raise_demand(vend, quote, today)
-    vend.payment = revenue.take_payment(
+
+    def numbered() -> str:
+        vend.number = _number(today)
+        return vend.number
+
+    # The shared numbering rows (demand, journal entry, sale) are taken in this
+    # order after every read and lock of the sale, and held to the commit.
+    vend.payment, vend.demand = revenue.take_sale_payment(
         actor=actor,
         party=party,
         amount=amount,
         tender=tender,
         idempotency_key=f"vend:{key}",
+        sale=revenue.DemandSpec(
+            party_id=party.pk,
+            lines=_demand_lines(quote),
+            due_date=today,
+            description=_description(vend),
+            source_type=SOURCE_TYPE,
+            source_id=str(vend.pk),
+            idempotency_key=f"vend:{vend.idempotency_key}",
+        ),
         channel=revenue.Channel.CHARGING_POINT,
         shift=shift,
-        demands=[vend.demand, *arrears.demands],
-        caps={vend.demand.pk: purchase, **arrears.caps},
-        reference=vend.number,
+        demands=arrears.demands,
+        caps=arrears.caps,
+        reference=numbered,
     )
-    vend.save(update_fields=["demand", "payment"])
+    if vend.number.startswith("pending-"):  # a payment that already existed
+        numbered()
+    vend.save(update_fields=["number", "demand", "payment"])
     return _issued(vend, state, actor=actor)
 
 
@@ -374,7 +402,7 @@ def start_online_topup(
         bought = selectors.bought_this_month(meter, on=today)
         quote = _quote(meter, amount, bought, today)
         vend = Vend.objects.create(
-            number=_number(today),
+            number=_provisional_number(),
             idempotency_key=idempotency_key,
             meter=meter,
             party=party,
@@ -387,7 +415,8 @@ def start_online_topup(
         )
         demand = _raise_demand(vend, quote, today)
         vend.demand = demand
-        vend.save(update_fields=["demand"])
+        vend.number = _number(today)  # after the demand's, in the order a sale takes them
+        vend.save(update_fields=["demand", "number"])
     else:
         vend, demand = existing, revenue.demand(existing.demand_id or 0)
     online = revenue.start_online_payment(actor=actor, party=party, demands=[demand])
