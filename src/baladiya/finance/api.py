@@ -23,6 +23,7 @@ from baladiya.finance.services import (
     EntrySpec,
     LedgerError,
     LineSpec,
+    PreparedEntry,
     account_for_rule,
     accounts_for_rules,
     balance_shard_for,
@@ -31,6 +32,8 @@ from baladiya.finance.services import (
     open_fiscal_year,
     post_entries_bulk,
     post_entry,
+    post_prepared,
+    prepare_entry,
     reverse_entry,
 )
 
@@ -48,6 +51,7 @@ __all__ = [
     "EntrySpec",
     "LedgerError",
     "LineSpec",
+    "PreparedEntry",
     "account_for_rule",
     "accounts_for_rules",
     "balance_shard_for",
@@ -61,5 +65,7 @@ __all__ = [
     "period_for",
     "post_entries_bulk",
     "post_entry",
+    "post_prepared",
+    "prepare_entry",
     "reverse_entry",
 ]

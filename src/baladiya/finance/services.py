@@ -658,45 +658,104 @@ def post_entry(
     to (:func:`balance_shard_for`): concurrent postings from different counters
     then never wait for each other on the balance table.
     """
+    with transaction.atomic():
+        return post_prepared(
+            prepare_entry(
+                actor=actor,
+                date=date,
+                lines=lines,
+                memo=memo,
+                source=source,
+                source_ref=source_ref,
+                idempotency_key=idempotency_key,
+                automatic=automatic,
+                balance_shard=balance_shard,
+            )
+        )
+
+
+@dataclass
+class PreparedEntry:
+    """An entry checked and ready to post (see :func:`prepare_entry`)."""
+
+    entry: JournalEntry
+    lines: list[LineSpec]
+    accounts: dict[str, Account]
+    actor: User | None
+    balance_shard: int
+    posted: bool = False  # the entry of this idempotency key was posted already
+
+
+def prepare_entry(
+    *,
+    actor: User | None,
+    date: dt.date,
+    lines: Sequence[LineSpec],
+    memo: str = "",
+    source: str = "manual",
+    source_ref: str = "",
+    idempotency_key: str | None = None,
+    automatic: bool = False,
+    balance_shard: int = 0,
+) -> PreparedEntry:
+    """The first half of :func:`post_entry`, inside the caller's transaction: the
+    checks and reads (permission, idempotency, accounts, the open period, which
+    stays share-locked until the transaction ends), but no number and no write.
+    :func:`post_prepared` posts it. A service that writes other rows under shared
+    locks in between (a sale's demand number) holds them for less time."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("prepare_entry() must be called inside transaction.atomic().")
     if actor is not None and not automatic:
         require(actor, "finance.post_journal")
+    if not 0 <= balance_shard < BALANCE_SHARDS:
+        raise ValueError(f"a balance shard is from 0 to {BALANCE_SHARDS - 1}")
     if idempotency_key:
         found = JournalEntry.objects.filter(idempotency_key=idempotency_key).first()
         if found is not None:
-            return found
-    currency = _currency()
-    with transaction.atomic():
-        accounts: dict[str, Account] = {}
-        clean = _validated_lines(lines, currency, accounts)
-        period = _open_period(date)
-        entry = JournalEntry(
-            date=date,
-            period=period,
-            memo=memo[:300],
-            source=source,
-            source_ref=source_ref,
-            idempotency_key=idempotency_key or None,
-            total=sum((line.debit for line in clean), ZERO),
-            created_by=actor if actor is not None and actor.pk else None,
-            status=EntryStatus.POSTED,
-            posted_at=timezone.now(),
-        )
-        entry.number = _number(entry)
-        try:
-            with transaction.atomic():
-                entry.save()
-        except IntegrityError:
-            if idempotency_key:
-                return JournalEntry.objects.get(idempotency_key=idempotency_key)
-            raise
-        _write_lines(entry, clean, accounts)
-        _post(entry, clean, accounts, balance_shard)
-        record_audit(
-            actor=actor,
-            action="finance.entry.post",
-            obj=entry,
-            after={"number": entry.number, "total": entry.total, "source": source},
-        )
+            return PreparedEntry(found, [], {}, actor, balance_shard, posted=True)
+    accounts: dict[str, Account] = {}
+    clean = _validated_lines(lines, _currency(), accounts)
+    period = _open_period(date)
+    entry = JournalEntry(
+        date=date,
+        period=period,
+        memo=memo[:300],
+        source=source,
+        source_ref=source_ref,
+        idempotency_key=idempotency_key or None,
+        total=sum((line.debit for line in clean), ZERO),
+        created_by=actor if actor is not None and actor.pk else None,
+        status=EntryStatus.POSTED,
+        posted_at=timezone.now(),
+    )
+    return PreparedEntry(entry, clean, accounts, actor, balance_shard)
+
+
+def post_prepared(prepared: PreparedEntry) -> JournalEntry:
+    """Number and write a prepared entry, its lines and balances, audited (in the
+    transaction that prepared it)."""
+    entry = prepared.entry
+    if prepared.posted:
+        return entry
+    if not connection.in_atomic_block:
+        raise RuntimeError("post_prepared() must be called inside transaction.atomic().")
+    entry.number = _number(entry)
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError:
+        if entry.idempotency_key:
+            return JournalEntry.objects.get(idempotency_key=entry.idempotency_key)
+        raise
+    prepared.posted = True
+    _write_lines(entry, prepared.lines, prepared.accounts)
+    _post(entry, prepared.lines, prepared.accounts, prepared.balance_shard)
+    record_audit(
+        actor=prepared.actor,
+        action="finance.entry.post",
+        obj=entry,
+        after={"number": entry.number, "total": entry.total, "source": entry.source},
+    )
     return entry
 
 

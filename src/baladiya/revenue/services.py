@@ -679,19 +679,17 @@ def _apportion(
     return allocations, remaining
 
 
-def _post_payment(payment: Payment, allocations: list[tuple[DemandLine, Decimal]]) -> int:
+def _prepare_posting(
+    payment: Payment, shares: Sequence[tuple[RevenueHead, Decimal]]
+) -> finance.PreparedEntry:
+    """The receipt's ledger entry, checked but not yet written: Dr the tender's
+    account, Cr each paid head's revenue account (and advances)."""
     tender_key = f"tender:{payment.tender}"
     rules = finance.accounts_for_rules(
-        {
-            tender_key,
-            "tender:cash",
-            "advance",
-            *(f"head:{line.head.code}" for line, _s in allocations),
-        }
+        {tender_key, "tender:cash", "advance", *(f"head:{head.code}" for head, _s in shares)}
     )
     by_account: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-    for line, share in allocations:
-        head = line.head
+    for head, share in shares:
         account = rules.get(f"head:{head.code}", head.account_code)
         by_account[(account, head.code)] += share
     credit_lines = [
@@ -709,7 +707,7 @@ def _post_payment(payment: Payment, allocations: list[tuple[DemandLine, Decimal]
                 analysis="advance",
             )
         )
-    entry = finance.post_entry(
+    return finance.prepare_entry(
         actor=payment.received_by,
         date=timezone.localdate(payment.received_at),
         lines=[
@@ -729,7 +727,6 @@ def _post_payment(payment: Payment, allocations: list[tuple[DemandLine, Decimal]
         automatic=True,
         balance_shard=finance.balance_shard_for(payment.branch_id),
     )
-    return entry.pk
 
 
 def _issue_receipt(payment: Payment) -> Receipt:
@@ -852,54 +849,18 @@ def _take_payment(
             )
             payment.save()  # a duplicate key rolls back to the block above
             receipt = _issue_receipt(payment)
-            if new_demand is not None:
-                # the shared demand numbering is locked from here to the commit
-                created, created_lines = _insert_demand(
-                    actor=None,
-                    party=party,
-                    rows=new_rows,
-                    due_date=new_demand.due_date,
-                    description=new_demand.description,
-                    source_type=new_demand.source_type,
-                    source_id=new_demand.source_id,
-                    period_from=new_demand.period_from,
-                    period_to=new_demand.period_to,
-                    idempotency_key=new_demand.idempotency_key,
-                    paid=True,
-                )
-                for line in created_lines:
-                    line.demand = created
-                allocations = [(line, line.amount) for line in created_lines] + allocations
-                _settled(created)
-            Allocation.objects.bulk_create(
-                [
-                    Allocation(payment=payment, line=line, amount=share)
-                    for line, share in allocations
-                ]
-            )
             touched: dict[int, Demand] = {}
-            for line, share in allocations[len(new_rows) :]:
+            for line, share in allocations:
                 line.paid += share
                 DemandLine.objects.filter(pk=line.pk).update(paid=line.paid)
                 touched[line.demand_id] = line.demand
             for demand in touched.values():
                 # every line of an open demand was read (under the payer's lock)
                 _recompute_demand(demand, [ln for ln in every_line if ln.demand_id == demand.pk])
-            if created is not None:
-                touched[created.pk] = created
-            payment.journal_entry_id = _post_payment(payment, allocations)
-            if callable(reference):
-                payment.reference = reference()[:80]
-            payment.save(update_fields=["journal_entry_id", "reference"])
-            events.publish(
-                events.PaymentReceived(
-                    payment_id=payment.pk,
-                    party_id=party.pk,
-                    receipt_number=receipt.number,
-                    amount=str(amount),
-                    channel=channel,
-                    demand_ids=tuple(sorted(touched)),
-                )
+            posting = _prepare_posting(
+                payment,
+                [(head, share) for head, share, _s in new_rows]
+                + [(line.head, share) for line, share in allocations],
             )
             record_audit(
                 actor=actor,
@@ -913,6 +874,45 @@ def _take_payment(
                     "receipt": receipt.number,
                     "advance": remainder,
                 },
+            )
+            # Shared numbering rows from here to the commit: the new demand's, the
+            # journal entry's, then the caller's (a callable reference).
+            if new_demand is not None:
+                created, created_lines = _insert_demand(
+                    actor=None,
+                    party=party,
+                    rows=new_rows,
+                    due_date=new_demand.due_date,
+                    description=new_demand.description,
+                    source_type=new_demand.source_type,
+                    source_id=new_demand.source_id,
+                    period_from=new_demand.period_from,
+                    period_to=new_demand.period_to,
+                    idempotency_key=new_demand.idempotency_key,
+                    paid=True,
+                )
+                allocations = [(line, line.amount) for line in created_lines] + allocations
+                touched[created.pk] = created
+                _settled(created)
+            Allocation.objects.bulk_create(
+                [
+                    Allocation(payment=payment, line=line, amount=share)
+                    for line, share in allocations
+                ]
+            )
+            payment.journal_entry_id = finance.post_prepared(posting).pk
+            if callable(reference):
+                payment.reference = reference()[:80]
+            payment.save(update_fields=["journal_entry_id", "reference"])
+            events.publish(
+                events.PaymentReceived(
+                    payment_id=payment.pk,
+                    party_id=party.pk,
+                    receipt_number=receipt.number,
+                    amount=str(amount),
+                    channel=channel,
+                    demand_ids=tuple(sorted(touched)),
+                )
             )
     except IntegrityError:
         existing = Payment.objects.filter(idempotency_key=idempotency_key).first()

@@ -238,14 +238,24 @@ def _raise_demand(vend: Vend, quote: Any, today: dt.date) -> Any:
     )
 
 
-def _issued(vend: Vend, state: MeterVendState, *, actor: User | None) -> Vend:
-    """A token was minted for a paid sale: move the meter's state on, audit, publish."""
+def _advance(state: MeterVendState, vend: Vend) -> None:
+    """Move the meter's (locked) state on past the sale's token."""
     assert vend.tid is not None and vend.issued_at is not None
     today = timezone.localdate(vend.issued_at)
     state.month_units = _bought_before(state, today) + vend.units
     state.month = today.replace(day=1)
     state.last_tid = vend.tid
     state.save(update_fields=["month_units", "month", "last_tid", "updated_at"])
+
+
+def _issued(vend: Vend, state: MeterVendState, *, actor: User | None) -> Vend:
+    """A token was minted for a paid sale: move the meter's state on, audit, publish."""
+    _advance(state, vend)
+    return _announce(vend, actor=actor)
+
+
+def _announce(vend: Vend, *, actor: User | None) -> Vend:
+    """Audit the issued token and publish it."""
     core.record_audit(
         actor=actor,
         action="vending.token.issue",
@@ -342,6 +352,7 @@ def _sell(
         branch=shift.branch,
         operator=actor,
     )
+    _advance(state, vend)
 
     def numbered() -> str:
         vend.number = _number(today)
@@ -373,7 +384,7 @@ def _sell(
     if vend.number.startswith("pending-"):  # a payment that already existed
         numbered()
     vend.save(update_fields=["number", "demand", "payment"])
-    return _issued(vend, state, actor=actor)
+    return _announce(vend, actor=actor)
 
 
 # --- Online top-up --------------------------------------------------------------------
