@@ -148,7 +148,11 @@ def _client(
     rng = random.Random(n)
     try:
         connection.ensure_connection()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            backend = cursor.fetchone()[0]
         barrier.wait()
+        client_cpu, server_cpu = time.process_time(), _cpu_of(backend)
         for i in range(count):
             services.sell(
                 actor=cashier,
@@ -156,9 +160,20 @@ def _client(
                 amount=Decimal(rng.choice([10, 20, 30, 50])),
                 idempotency_key=f"{label}-{n}-{i}",
             )
-        queue.put((n, None))
+        client_cpu, server_cpu = time.process_time() - client_cpu, _cpu_of(backend) - server_cpu
+        queue.put((n, None, client_cpu, server_cpu))
     except BaseException as exc:
-        queue.put((n, repr(exc)))
+        queue.put((n, repr(exc), 0.0, 0.0))
+
+
+def _cpu_of(pid: int) -> float:
+    """CPU seconds used so far by a process of this machine (the client's database
+    backend, when the server runs here; 0 otherwise)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 class LockSampler(threading.Thread):
@@ -180,7 +195,7 @@ class LockSampler(threading.Thread):
         with psycopg.connect(self.url, autocommit=True) as conn:
             while not self.stop.is_set():
                 rows = conn.execute(
-                    "SELECT wait_event_type, wait_event, left(query, 70) FROM pg_stat_activity "
+                    "SELECT wait_event_type, wait_event, left(query, 100) FROM pg_stat_activity "
                     "WHERE datname = %s AND pid <> pg_backend_pid() "
                     "AND state IN ('active', 'idle in transaction')",
                     [name],
@@ -198,7 +213,9 @@ class LockSampler(threading.Thread):
 
 def run_sales(
     cashiers: list[Any], meters: list[Any], sales: int, label: str, url: str
-) -> tuple[float, LockSampler]:
+) -> tuple[float, LockSampler, tuple[float, float]]:
+    """Sales per second, the lock sampler, and the CPU milliseconds one sale cost
+    in the client process and in its database backend."""
     from django.db import connections
 
     per_client = sales // len(cashiers)
@@ -224,10 +241,15 @@ def run_sales(
     sampler.join()
     for process in processes:
         process.join()
-    errors = [error for _n, error in results if error is not None]
+    errors = [error for _n, error, _c, _s in results if error is not None]
     if errors:
         raise SystemExit(f"{len(errors)} client(s) failed: {errors[0]}")
-    return per_client * len(cashiers) / elapsed, sampler
+    done = per_client * len(cashiers)
+    cpu = (
+        sum(c for _n, _e, c, _s in results) * 1000 / done,
+        sum(s for _n, _e, _c, s in results) * 1000 / done,
+    )
+    return done / elapsed, sampler, cpu
 
 
 def queries_per_sale(cashier: Any, meter: Any) -> int:
@@ -273,10 +295,12 @@ def main() -> None:
 
     tokens = engine_tokens_per_second(args.tokens)
     queries = queries_per_sale(cashiers[0], meters[0])
-    one, _one_locks = run_sales(
+    one, _one_locks, _one_cpu = run_sales(
         cashiers[:1], meters, max(args.sales // 4, 50), "one", args.database_url
     )
-    many, locks = run_sales(cashiers, meters, args.sales, "many", args.database_url)
+    many, locks, (client_ms, server_ms) = run_sales(
+        cashiers, meters, args.sales, "many", args.database_url
+    )
     print(f"raw engine (decoder key + credit token): {tokens:10.0f} tokens/s")
     print(f"vend service, 1 client:                  {one:10.1f} vends/s")
     print(f"vend service, {args.clients} clients:                 {many:10.1f} vends/s")
@@ -290,6 +314,12 @@ def main() -> None:
     )
     for statement, count in locks.statements.most_common(3):
         print(f"    waiting in {statement}…: {count}")
+    print(
+        f"CPU per sale ({args.clients} clients):               {client_ms + server_ms:10.1f} ms"
+        f" (client {client_ms:.1f} ms, database backend {server_ms:.1f} ms;"
+        f" {os.cpu_count()} cores could do at most"
+        f" {(os.cpu_count() or 1) * 1000 / (client_ms + server_ms):.0f} sales/s)"
+    )
 
 
 if __name__ == "__main__":
