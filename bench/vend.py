@@ -177,8 +177,8 @@ def _cpu_of(pid: int) -> float:
 
 
 class LockSampler(threading.Thread):
-    """Samples the benchmark database's other backends every few milliseconds and
-    counts how often a busy one was waiting for a lock (and on what)."""
+    """Samples the benchmark database's other backends every 20 ms and counts how
+    often a busy one was waiting for a lock (and on what)."""
 
     def __init__(self, url: str) -> None:
         super().__init__(daemon=True)
@@ -205,7 +205,7 @@ class LockSampler(threading.Thread):
                     if wait_type == "Lock":
                         self.waits[wait_event] += 1
                         self.statements[" ".join(query.split())] += 1
-                time.sleep(0.005)
+                time.sleep(0.02)
 
     def share(self) -> float:
         return sum(self.waits.values()) / self.busy if self.busy else 0.0

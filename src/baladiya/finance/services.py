@@ -684,6 +684,7 @@ class PreparedEntry:
     actor: User | None
     balance_shard: int
     posted: bool = False  # the entry of this idempotency key was posted already
+    new_key: bool = False  # no entry can have the key yet (see prepare_entry)
 
 
 def prepare_entry(
@@ -697,19 +698,24 @@ def prepare_entry(
     idempotency_key: str | None = None,
     automatic: bool = False,
     balance_shard: int = 0,
+    new_key: bool = False,
 ) -> PreparedEntry:
     """The first half of :func:`post_entry`, inside the caller's transaction: the
     checks and reads (permission, idempotency, accounts, the open period, which
     stays share-locked until the transaction ends), but no number and no write.
     :func:`post_prepared` posts it. A service that writes other rows under shared
-    locks in between (a sale's demand number) holds them for less time."""
+    locks in between (a sale's demand number) holds them for less time.
+
+    ``new_key`` says the idempotency key names a row the caller created in this
+    transaction (a receipt), so no entry can have it yet: it is not looked up,
+    and a clash would be an error, not a retry."""
     if not connection.in_atomic_block:
         raise RuntimeError("prepare_entry() must be called inside transaction.atomic().")
     if actor is not None and not automatic:
         require(actor, "finance.post_journal")
     if not 0 <= balance_shard < BALANCE_SHARDS:
         raise ValueError(f"a balance shard is from 0 to {BALANCE_SHARDS - 1}")
-    if idempotency_key:
+    if idempotency_key and not new_key:
         found = JournalEntry.objects.filter(idempotency_key=idempotency_key).first()
         if found is not None:
             return PreparedEntry(found, [], {}, actor, balance_shard, posted=True)
@@ -728,7 +734,7 @@ def prepare_entry(
         status=EntryStatus.POSTED,
         posted_at=timezone.now(),
     )
-    return PreparedEntry(entry, clean, accounts, actor, balance_shard)
+    return PreparedEntry(entry, clean, accounts, actor, balance_shard, new_key=new_key)
 
 
 def post_prepared(prepared: PreparedEntry) -> JournalEntry:
@@ -740,13 +746,16 @@ def post_prepared(prepared: PreparedEntry) -> JournalEntry:
     if not connection.in_atomic_block:
         raise RuntimeError("post_prepared() must be called inside transaction.atomic().")
     entry.number = _number(entry)
-    try:
-        with transaction.atomic():
-            entry.save()
-    except IntegrityError:
-        if entry.idempotency_key:
-            return JournalEntry.objects.get(idempotency_key=entry.idempotency_key)
-        raise
+    if prepared.new_key:
+        entry.save()
+    else:
+        try:
+            with transaction.atomic():
+                entry.save()
+        except IntegrityError:
+            if entry.idempotency_key:
+                return JournalEntry.objects.get(idempotency_key=entry.idempotency_key)
+            raise
     prepared.posted = True
     _write_lines(entry, prepared.lines, prepared.accounts)
     _post(entry, prepared.lines, prepared.accounts, prepared.balance_shard)

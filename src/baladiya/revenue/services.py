@@ -724,6 +724,7 @@ def _prepare_posting(
         source="revenue.receipt",
         source_ref=str(payment.receipt.pk),
         idempotency_key=f"receipt:{payment.receipt.pk}",
+        new_key=True,  # the receipt was issued in this transaction
         automatic=True,
         balance_shard=finance.balance_shard_for(payment.branch_id),
     )
@@ -815,7 +816,7 @@ def _take_payment(
                 require(actor, "revenue.collect", branch=branch)
             # Lock the payer: payments of one party queue, so apportionment never
             # reads a line another payment is about to fill.
-            PartyModel.objects.select_for_update().get(pk=party.pk)
+            PartyModel.objects.select_for_update().filter(pk=party.pk).values_list("pk").get()
             existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
                 return _same_payment(existing, party, amount), None
