@@ -630,6 +630,8 @@ def _lines_to_pay(party: Any, demands: Sequence[Demand] | None) -> list[DemandLi
 def _open_lines(party: Any, demands: Sequence[Demand] | None) -> list[DemandLine]:
     """Every line of the party's open demands (or of ``demands`` among them), in
     the order a payment fills them."""
+    if demands is not None and not demands:
+        return []
     qs = DemandLine.objects.filter(
         demand__party=party,
         demand__status__in=[DemandStatus.OPEN, DemandStatus.PART_PAID],
