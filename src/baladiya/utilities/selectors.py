@@ -93,7 +93,7 @@ def tariff_version(
     which keeps them per process."""
     modes = [mode] if mode == TariffMode.POSTPAID else [mode, TariffMode.POSTPAID]
     for wanted in modes:
-        version = (
+        in_force = (
             TariffVersion.objects.filter(
                 tariff__utility=utility,
                 tariff__category=category,
@@ -105,8 +105,8 @@ def tariff_version(
             .order_by("-effective_from")
         )
         if prefetch:
-            version = version.prefetch_related("blocks", "charges")
-        version = version.first()
+            in_force = in_force.prefetch_related("blocks", "charges")
+        version = in_force.first()
         if version is not None:
             return version
     raise TariffMissing(

@@ -9,9 +9,8 @@ every read and per-meter, per-shift and per-payer lock, so concurrent sales at
 different charging points wait for each other only for a sale's last few writes; a
 sale is written with a placeholder number and takes its own number last of all. A
 sale carries an idempotency key (unique in the database): a retry returns the first
-sale and its token. Vending
-keys come from the environment or the secret key file, never from the database,
-and never reach a log or the audit trail.
+sale and its token. Vending keys come from the environment or the secret key file,
+never from the database, and never reach a log or the audit trail.
 """
 
 from __future__ import annotations
