@@ -24,7 +24,7 @@ from typing import Any
 import yaml
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -788,9 +788,13 @@ def _take_payment(
     if not idempotency_key:
         raise RevenueError(_("A payment needs an idempotency key."))
     amount = _money(amount)
-    existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return _same_payment(existing, party, amount), None
+    # A sale inside its caller's transaction (``new_demand``) looks for a retry only
+    # under the payer's lock below, and writes without a savepoint of its own.
+    in_sale = new_demand is not None and connection.in_atomic_block
+    if not in_sale:
+        existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return _same_payment(existing, party, amount), None
     if amount <= 0:
         raise RevenueError(_("The amount must be more than zero."))
     if tender not in Tender.values:
@@ -800,7 +804,7 @@ def _take_payment(
     if bill is not None:
         demands = _bill_demands(bill, party)
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=not in_sale):
             if shift is not None:
                 shift = (
                     CashierShift.objects.select_for_update()
@@ -918,6 +922,8 @@ def _take_payment(
                 )
             )
     except IntegrityError:
+        if in_sale:  # the caller's transaction is spoilt: it rolls back and retries
+            raise
         existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
         if existing is None:
             raise
@@ -993,7 +999,11 @@ def take_sale_payment(
     rows only for the last few writes of their transaction. ``reference`` may be
     a function, called when everything else is written (a sale numbered last,
     for the same reason). A retry with the same key returns the first payment
-    and its demand."""
+    and its demand. Inside the caller's transaction (the usual case: the sale's
+    own record is written in it) the retry is looked for under the payer's lock
+    only, and no savepoint is taken: any error, a clash on the key
+    (``IntegrityError``) included, leaves the caller's transaction to roll back
+    (a sale then finds its first attempt by its own key)."""
     payment, demand = _take_payment(
         actor=actor,
         party=party,
