@@ -10,8 +10,11 @@ interpreter lock, so the figure would measure one core whatever the service
 does). The processes are forked after the set-up and start together. As
 baselines it times the raw token engine (decoder key + STA credit token) and the
 same sales with one client, and prints the ratios, the number of database
-statements one sale makes and how much of the clients' time was spent waiting
-for a row lock another sale held (sampled from ``pg_stat_activity``).
+statements one sale makes, how much of the clients' time was spent waiting for a
+row lock another sale held (sampled from ``pg_stat_activity``), and the CPU time
+one sale costs in its client process and its database backend (read from
+``/proc`` when the server runs on the same machine), with the rate the machine's
+cores could reach at that cost.
 
     python bench/vend.py                              # 4 clients, 2,000 sales
     python bench/vend.py --clients 8 --sales 4000 --meters 500
