@@ -296,13 +296,11 @@ def sell(
     The policy's share of the money pays the customer's open utility demands; the
     rest buys units priced from where this month's purchases left off; the token
     is minted under the meter's row lock. A retry with the same key returns the
-    first sale (its token, never a new one)."""
+    first sale (its token, never a new one), looked for under the meter's lock,
+    before anything else is checked (a retry after the shift closed still gets it)."""
     if not idempotency_key:
         raise VendingError(_("A sale needs an idempotency key."))
     amount = core.quantize(amount, _currency())
-    existing = _existing(idempotency_key, meter, amount)
-    if existing is not None:
-        return existing
     try:
         with transaction.atomic():
             return _sell(actor, meter, amount, idempotency_key, tender, now or timezone.now())
@@ -316,6 +314,10 @@ def sell(
 def _sell(
     actor: User, meter: Any, amount: Decimal, key: str, tender: str, now: dt.datetime
 ) -> Vend:
+    state = _locked_state(meter.pk)
+    existing = _existing(key, meter, amount)  # a retry (perhaps queued on the lock)
+    if existing is not None:
+        return existing
     shift = revenue.open_shift_of(actor)
     if shift is None:
         raise VendingError(_("Open a cashier shift at your charging point before selling."))
@@ -324,10 +326,6 @@ def _sell(
     core.require(actor, "vending.sell", branch=shift.branch)
     policy = selectors.current_policy()
     _check(meter, amount, policy)
-    state = _locked_state(meter.pk)
-    existing = _existing(key, meter, amount)  # a retry that queued on the lock
-    if existing is not None:
-        return existing
     party = meter.connection.party
     today = timezone.localdate(now)
     arrears = _arrears(party, core.quantize(amount * policy.arrears_percent / HUNDRED, _currency()))

@@ -170,6 +170,15 @@ def test_a_retry_returns_the_first_sale_and_its_token(scene: dict[str, Any], shi
             amount=Decimal("30"),
             idempotency_key="same",
         )
+    revenue.close_shift(actor=scene["cashier"], shift=shift, counted={"cash": Decimal("20")})
+    late = services.sell(  # the shift has closed since: a retry still gets its sale
+        actor=scene["cashier"], meter=scene["meter"], amount=Decimal("20"), idempotency_key="same"
+    )
+    assert late.pk == first.pk and late.token == first.token
+    with pytest.raises(services.VendingError):  # but a new sale needs an open shift
+        services.sell(
+            actor=scene["cashier"], meter=scene["meter"], amount=Decimal(20), idempotency_key="new"
+        )
 
 
 def test_a_share_of_the_money_recovers_arrears(scene: dict[str, Any], shift: Any) -> None:
