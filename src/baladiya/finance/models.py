@@ -220,11 +220,21 @@ class JournalLine(models.Model):
         raise RuntimeError("Journal lines are append-only.")
 
 
+BALANCE_SHARDS = 32
+
+
 class AccountBalance(models.Model):
-    """Debit and credit totals of one account in one period (posted entries only)."""
+    """Debit and credit totals of one account in one period (posted entries only),
+    split over a few ``shard`` rows.
+
+    A posting adds to the row of its shard (a charging point's receipts use the
+    shard of its branch), so postings from different counters do not queue on one
+    row of the cash and revenue accounts. An account's balance in a period is the
+    sum of its rows: every report sums them (``Sum`` over account and period)."""
 
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="balances")
     period = models.ForeignKey(FiscalPeriod, on_delete=models.PROTECT, related_name="balances")
+    shard = models.PositiveSmallIntegerField(default=0)
     debit = models.DecimalField(default=ZERO, **AMOUNT)
     credit = models.DecimalField(default=ZERO, **AMOUNT)
 
@@ -232,11 +242,16 @@ class AccountBalance(models.Model):
         verbose_name = _("account balance")
         verbose_name_plural = _("account balances")
         constraints = [
-            models.UniqueConstraint(fields=["account", "period"], name="fin_unique_balance")
+            models.UniqueConstraint(
+                fields=["account", "period", "shard"], name="fin_unique_balance_shard"
+            ),
+            models.CheckConstraint(
+                condition=Q(shard__lt=BALANCE_SHARDS), name="fin_balance_shard_range"
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.account_id}@{self.period_id}"
+        return f"{self.account_id}@{self.period_id}/{self.shard}"
 
 
 class PostingRule(models.Model):

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from baladiya.core.api import User, organisation, quantize, record_audit, require
 from baladiya.core.api import next_number as core_next_number
 from baladiya.finance.models import (
+    BALANCE_SHARDS,
     Account,
     AccountBalance,
     AccountKind,
@@ -369,6 +370,12 @@ def account_for_rule(key: str, fallback: str | None = None) -> str:
     return code
 
 
+def accounts_for_rules(keys: Iterable[str]) -> dict[str, str]:
+    """The account codes the posting rules ``keys`` name, in one query (keys
+    without a rule are left out; see :func:`account_for_rule`)."""
+    return dict(PostingRule.objects.filter(key__in=set(keys)).values_list("key", "account__code"))
+
+
 # --- Fiscal years and periods ---------------------------------------------------
 
 
@@ -461,21 +468,46 @@ def _open_period(date: dt.date) -> FiscalPeriod:
     a posting that comes during a close waits for it and then sees the period
     closed. (SQLite runs one writing transaction at a time, so no lock is needed.)
     """
-    period = (
-        FiscalPeriod.objects.select_related("year").filter(start__lte=date, end__gte=date).first()
-    )
+    if connection.vendor == "postgresql":
+        period = _share_locked_period(date)
+    else:
+        period = (
+            FiscalPeriod.objects.select_related("year")
+            .filter(start__lte=date, end__gte=date)
+            .first()
+        )
     if period is None:
         raise LedgerError(_("No fiscal period covers %(date)s.") % {"date": date.isoformat()})
-    if connection.vendor == "postgresql":
-        table = connection.ops.quote_name(FiscalPeriod._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT status FROM {table} WHERE id = %s FOR SHARE", [period.pk])  # noqa: S608
-            period.status = cursor.fetchone()[0]
     if period.status != PeriodStatus.OPEN:
         raise LedgerError(
             _("The period %(period)s is closed; nothing can be posted into it.")
             % {"period": str(period)}
         )
+    return period
+
+
+def _share_locked_period(date: dt.date) -> FiscalPeriod | None:
+    """PostgreSQL: the period covering ``date`` and its year's code, the period row
+    read ``FOR SHARE`` in the same statement."""
+    q = connection.ops.quote_name
+    period_table, year_table = q(FiscalPeriod._meta.db_table), q(FiscalYear._meta.db_table)
+    sql = (
+        f"SELECT p.id, p.number, p.start, p.{q('end')}, p.status, "  # noqa: S608
+        f"y.id, y.code, y.start, y.{q('end')}, y.status "
+        f"FROM {period_table} p JOIN {year_table} y ON y.id = p.year_id "
+        f"WHERE p.start <= %s AND p.{q('end')} >= %s ORDER BY p.start LIMIT 1 FOR SHARE OF p"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [date, date])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    year = FiscalYear(id=row[5], code=row[6], start=row[7], end=row[8], status=row[9])
+    period = FiscalPeriod(
+        id=row[0], year=year, number=row[1], start=row[2], end=row[3], status=row[4]
+    )
+    for instance in (year, period):
+        instance._state.adding, instance._state.db = False, connection.alias
     return period
 
 
@@ -487,6 +519,9 @@ def _validated_lines(
 ) -> list[LineSpec]:
     if len(lines) < 2:
         raise LedgerError(_("An entry needs at least two lines."))
+    missing = {line.account for line in lines} - set(accounts)
+    if len(missing) > 1:
+        accounts.update({a.code: a for a in Account.objects.filter(code__in=missing)})
     clean: list[LineSpec] = []
     debit = credit = ZERO
     for line in lines:
@@ -496,6 +531,10 @@ def _validated_lines(
             raise LedgerError(_("Each line has either a debit or a credit, never both or none."))
         if line.account not in accounts:
             accounts[line.account] = _postable(line.account)
+        elif not accounts[line.account].is_postable or not accounts[line.account].is_active:
+            raise LedgerError(
+                _("Account %(code)s does not take postings.") % {"code": line.account}
+            )
         debit += d
         credit += c
         clean.append(
@@ -509,30 +548,56 @@ def _validated_lines(
     return clean
 
 
-def _apply_balances(rows: Iterable[tuple[int, int, Decimal, Decimal]]) -> None:
-    """Add (account, period, debit, credit) movements to the balance table."""
+def _apply_balances(rows: Iterable[tuple[int, int, Decimal, Decimal]], shard: int = 0) -> None:
+    """Add (account, period, debit, credit) movements to the balance table, on the
+    rows of ``shard`` (see :class:`AccountBalance`)."""
+    if not 0 <= shard < BALANCE_SHARDS:
+        raise ValueError(f"a balance shard is from 0 to {BALANCE_SHARDS - 1}")
     totals: dict[tuple[int, int], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
     for account_id, period_id, debit, credit in rows:
         bucket = totals[(account_id, period_id)]
         bucket[0] += debit
         bucket[1] += credit
     # A fixed order keeps two concurrent postings from deadlocking on the rows.
-    # The row is locked and the sum made in Python: F() arithmetic would run in
-    # floating point on SQLite.
-    for (account_id, period_id), (debit, credit) in sorted(totals.items()):
+    ordered = sorted(totals.items())
+    if connection.vendor == "postgresql":
+        # One statement: insert the rows or add to them (numeric sums are exact).
+        q = connection.ops.quote_name
+        table = q(AccountBalance._meta.db_table)
+        values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(ordered))
+        params: list[Any] = []
+        for (account_id, period_id), (debit, credit) in ordered:
+            params += [account_id, period_id, shard, debit, credit]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} (account_id, period_id, shard, debit, credit) "  # noqa: S608
+                f"VALUES {values} ON CONFLICT (account_id, period_id, shard) DO UPDATE "
+                f"SET debit = {table}.debit + EXCLUDED.debit, "
+                f"credit = {table}.credit + EXCLUDED.credit",
+                params,
+            )
+        return
+    # Elsewhere the row is locked and the sum made in Python: F() arithmetic would
+    # run in floating point on SQLite.
+    for (account_id, period_id), (debit, credit) in ordered:
         qs = AccountBalance.objects.select_for_update().filter(
-            account_id=account_id, period_id=period_id
+            account_id=account_id, period_id=period_id, shard=shard
         )
         row = qs.first()
         if row is None:
             AccountBalance.objects.bulk_create(
-                [AccountBalance(account_id=account_id, period_id=period_id)],
+                [AccountBalance(account_id=account_id, period_id=period_id, shard=shard)],
                 ignore_conflicts=True,
             )
             row = qs.get()
         AccountBalance.objects.filter(pk=row.pk).update(
             debit=row.debit + debit, credit=row.credit + credit
         )
+
+
+def balance_shard_for(key: int | None) -> int:
+    """The balance shard of a posting source (a branch id, say); 0 without one."""
+    return key % BALANCE_SHARDS if key else 0
 
 
 def _number(entry: JournalEntry) -> str:
@@ -560,9 +625,15 @@ def _write_lines(
     )
 
 
-def _post(entry: JournalEntry, lines: Sequence[LineSpec], accounts: dict[str, Account]) -> None:
+def _post(
+    entry: JournalEntry,
+    lines: Sequence[LineSpec],
+    accounts: dict[str, Account],
+    shard: int = 0,
+) -> None:
     _apply_balances(
-        (accounts[line.account].pk, entry.period_id, line.debit, line.credit) for line in lines
+        ((accounts[line.account].pk, entry.period_id, line.debit, line.credit) for line in lines),
+        shard,
     )
 
 
@@ -576,53 +647,124 @@ def post_entry(
     source_ref: str = "",
     idempotency_key: str | None = None,
     automatic: bool = False,
+    balance_shard: int = 0,
 ) -> JournalEntry:
     """Post a balanced entry into the open period covering ``date``.
 
     ``automatic`` postings (receipts, cancellations) are made on behalf of a
     service that has already checked its own permission; anything else needs
     ``finance.post_journal``. With an ``idempotency_key`` a retry returns the
-    entry already posted.
+    entry already posted. ``balance_shard`` picks the balance rows the entry adds
+    to (:func:`balance_shard_for`): concurrent postings from different counters
+    then never wait for each other on the balance table.
     """
+    with transaction.atomic():
+        return post_prepared(
+            prepare_entry(
+                actor=actor,
+                date=date,
+                lines=lines,
+                memo=memo,
+                source=source,
+                source_ref=source_ref,
+                idempotency_key=idempotency_key,
+                automatic=automatic,
+                balance_shard=balance_shard,
+            )
+        )
+
+
+@dataclass
+class PreparedEntry:
+    """An entry checked and ready to post (see :func:`prepare_entry`)."""
+
+    entry: JournalEntry
+    lines: list[LineSpec]
+    accounts: dict[str, Account]
+    actor: User | None
+    balance_shard: int
+    posted: bool = False  # the entry of this idempotency key was posted already
+    new_key: bool = False  # no entry can have the key yet (see prepare_entry)
+
+
+def prepare_entry(
+    *,
+    actor: User | None,
+    date: dt.date,
+    lines: Sequence[LineSpec],
+    memo: str = "",
+    source: str = "manual",
+    source_ref: str = "",
+    idempotency_key: str | None = None,
+    automatic: bool = False,
+    balance_shard: int = 0,
+    new_key: bool = False,
+) -> PreparedEntry:
+    """The first half of :func:`post_entry`, inside the caller's transaction: the
+    checks and reads (permission, idempotency, accounts, the open period, which
+    stays share-locked until the transaction ends), but no number and no write.
+    :func:`post_prepared` posts it. A service that writes other rows under shared
+    locks in between (a sale's demand number) holds them for less time.
+
+    ``new_key`` says the idempotency key names a row the caller created in this
+    transaction (a receipt), so no entry can have it yet: it is not looked up,
+    and a clash would be an error, not a retry."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("prepare_entry() must be called inside transaction.atomic().")
     if actor is not None and not automatic:
         require(actor, "finance.post_journal")
-    if idempotency_key:
+    if not 0 <= balance_shard < BALANCE_SHARDS:
+        raise ValueError(f"a balance shard is from 0 to {BALANCE_SHARDS - 1}")
+    if idempotency_key and not new_key:
         found = JournalEntry.objects.filter(idempotency_key=idempotency_key).first()
         if found is not None:
-            return found
-    currency = _currency()
-    with transaction.atomic():
-        accounts: dict[str, Account] = {}
-        clean = _validated_lines(lines, currency, accounts)
-        period = _open_period(date)
-        entry = JournalEntry(
-            date=date,
-            period=period,
-            memo=memo[:300],
-            source=source,
-            source_ref=source_ref,
-            idempotency_key=idempotency_key or None,
-            total=sum((line.debit for line in clean), ZERO),
-            created_by=actor if actor is not None and actor.pk else None,
-            status=EntryStatus.POSTED,
-            posted_at=timezone.now(),
-        )
-        entry.number = _number(entry)
+            return PreparedEntry(found, [], {}, actor, balance_shard, posted=True)
+    accounts: dict[str, Account] = {}
+    clean = _validated_lines(lines, _currency(), accounts)
+    period = _open_period(date)
+    entry = JournalEntry(
+        date=date,
+        period=period,
+        memo=memo[:300],
+        source=source,
+        source_ref=source_ref,
+        idempotency_key=idempotency_key or None,
+        total=sum((line.debit for line in clean), ZERO),
+        created_by=actor if actor is not None and actor.pk else None,
+        status=EntryStatus.POSTED,
+        posted_at=timezone.now(),
+    )
+    return PreparedEntry(entry, clean, accounts, actor, balance_shard, new_key=new_key)
+
+
+def post_prepared(prepared: PreparedEntry) -> JournalEntry:
+    """Number and write a prepared entry, its lines and balances, audited (in the
+    transaction that prepared it)."""
+    entry = prepared.entry
+    if prepared.posted:
+        return entry
+    if not connection.in_atomic_block:
+        raise RuntimeError("post_prepared() must be called inside transaction.atomic().")
+    entry.number = _number(entry)
+    if prepared.new_key:
+        entry.save()
+    else:
         try:
             with transaction.atomic():
                 entry.save()
         except IntegrityError:
-            if idempotency_key:
-                return JournalEntry.objects.get(idempotency_key=idempotency_key)
+            if entry.idempotency_key:
+                return JournalEntry.objects.get(idempotency_key=entry.idempotency_key)
             raise
-        _write_lines(entry, clean, accounts)
-        _post(entry, clean, accounts)
-        record_audit(
-            actor=actor,
-            action="finance.entry.post",
-            obj=entry,
-            after={"number": entry.number, "total": entry.total, "source": source},
-        )
+    prepared.posted = True
+    _write_lines(entry, prepared.lines, prepared.accounts)
+    _post(entry, prepared.lines, prepared.accounts, prepared.balance_shard)
+    record_audit(
+        actor=prepared.actor,
+        action="finance.entry.post",
+        obj=entry,
+        after={"number": entry.number, "total": entry.total, "source": entry.source},
+    )
     return entry
 
 

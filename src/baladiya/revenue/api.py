@@ -46,6 +46,7 @@ from baladiya.revenue.services import (
     request_amendment,
     start_online_payment,
     take_payment,
+    take_sale_payment,
 )
 
 
@@ -106,4 +107,5 @@ __all__ = [
     "start_online_payment",
     "statement",
     "take_payment",
+    "take_sale_payment",
 ]

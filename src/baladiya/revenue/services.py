@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -211,9 +211,30 @@ class DemandLineSpec:
 _SETTLED = (DemandStatus.PAID, DemandStatus.WRITTEN_OFF)
 
 
-def _recompute_demand(demand: Demand) -> None:
+def _settled(demand: Demand) -> None:
+    events.publish(
+        events.DemandSettled(
+            demand_id=demand.pk,
+            party_id=demand.party_id,
+            source_type=demand.source_type,
+            source_id=demand.source_id,
+            status=demand.status,
+        )
+    )
+
+
+def _recompute_demand(demand: Demand, lines: Sequence[DemandLine] | None = None) -> None:
+    """Total, paid, adjusted and status from the demand's lines: summed in the
+    database, or from ``lines`` when the caller holds all of them up to date."""
     was_settled = demand.status in _SETTLED
-    totals = demand.lines.aggregate(t=Sum("amount"), p=Sum("paid"), a=Sum("adjusted"))
+    if lines is None:
+        totals = demand.lines.aggregate(t=Sum("amount"), p=Sum("paid"), a=Sum("adjusted"))
+    else:
+        totals = {
+            "t": sum((line.amount for line in lines), ZERO),
+            "p": sum((line.paid for line in lines), ZERO),
+            "a": sum((line.adjusted for line in lines), ZERO),
+        }
     demand.total = totals["t"] or ZERO
     demand.paid = totals["p"] or ZERO
     demand.adjusted = totals["a"] or ZERO
@@ -226,15 +247,7 @@ def _recompute_demand(demand: Demand) -> None:
     demand.save(update_fields=["total", "paid", "adjusted", "status"])
     settled = demand.status in _SETTLED
     if settled and not was_settled:
-        events.publish(
-            events.DemandSettled(
-                demand_id=demand.pk,
-                party_id=demand.party_id,
-                source_type=demand.source_type,
-                source_id=demand.source_id,
-                status=demand.status,
-            )
-        )
+        _settled(demand)
     elif was_settled and not settled and demand.status != DemandStatus.CANCELLED:
         events.publish(
             events.DemandReopened(
@@ -267,10 +280,30 @@ def create_demand(
         found = Demand.objects.filter(idempotency_key=idempotency_key).first()
         if found is not None:
             return found
+    rows = _demand_rows(lines, on=period_from or timezone.localdate())
+    return _insert_demand(
+        actor=actor,
+        party=party,
+        rows=rows,
+        due_date=due_date,
+        description=description,
+        source_type=source_type,
+        source_id=source_id,
+        period_from=period_from,
+        period_to=period_to,
+        idempotency_key=idempotency_key,
+    )[0]
+
+
+_DemandRow = tuple[RevenueHead, Decimal, DemandLineSpec]
+
+
+def _demand_rows(lines: Sequence[DemandLineSpec], *, on: dt.date) -> list[_DemandRow]:
+    """Each line's head and amount (priced by the head's schedule when the line
+    has no amount), checked; reads only."""
     if not lines:
         raise RevenueError(_("A demand needs at least one line."))
     heads = {h.code: h for h in RevenueHead.objects.filter(code__in={s.head for s in lines})}
-    today = timezone.localdate()
     rows = []
     for spec in lines:
         head = heads.get(spec.head)
@@ -280,15 +313,32 @@ def create_demand(
             amount = _money(spec.amount)
         else:
             amount = selectors.calculate_fee(
-                head=head,
-                on=period_from or today,
-                quantity=spec.quantity,
-                zone=spec.zone,
-                category=spec.category,
+                head=head, on=on, quantity=spec.quantity, zone=spec.zone, category=spec.category
             )
         if amount <= 0:
             raise RevenueError(_("Every demand line must be a positive amount."))
         rows.append((head, amount, spec))
+    return rows
+
+
+def _insert_demand(
+    *,
+    actor: User | None,
+    party: Any,
+    rows: Sequence[_DemandRow],
+    due_date: dt.date,
+    description: str,
+    source_type: str,
+    source_id: str,
+    period_from: dt.date | None,
+    period_to: dt.date | None,
+    idempotency_key: str | None,
+    paid: bool = False,
+) -> tuple[Demand, list[DemandLine]]:
+    """Number and write a demand and its lines (``paid``: already paid in full by
+    the payment being taken), audited."""
+    today = timezone.localdate()
+    total = sum((amount for _h, amount, _s in rows), ZERO)
     demand = Demand(
         number=f"D-{today.year}-{next_number(key=f'demand:{today.year}'):07d}",
         party=party,
@@ -299,30 +349,36 @@ def create_demand(
         period_to=period_to,
         due_date=due_date,
         currency=_currency(),
-        total=sum((amount for _h, amount, _s in rows), ZERO),
+        total=total,
+        paid=total if paid else ZERO,
+        status=DemandStatus.PAID if paid else DemandStatus.OPEN,
         idempotency_key=idempotency_key or None,
         created_by=_system(actor),
     )
     demand.save()
-    DemandLine.objects.bulk_create(
-        [
-            DemandLine(
-                demand=demand,
-                head=head,
-                amount=amount,
-                quantity=spec.quantity,
-                description=spec.description or head.name_ar,
-            )
-            for head, amount, spec in rows
-        ]
-    )
+    demand_lines = [
+        DemandLine(
+            demand=demand,
+            head=head,
+            amount=amount,
+            paid=amount if paid else ZERO,
+            quantity=spec.quantity,
+            description=spec.description or head.name_ar,
+        )
+        for head, amount, spec in rows
+    ]
+    DemandLine.objects.bulk_create(demand_lines)
+    if any(line.pk is None for line in demand_lines):  # a backend that cannot return ids
+        ids = list(DemandLine.objects.filter(demand=demand).order_by("pk").values_list("pk"))
+        for line, (pk,) in zip(demand_lines, ids, strict=True):
+            line.pk = pk
     record_audit(
         actor=actor,
         action="revenue.demand.create",
         obj=demand,
         after={"party": party.pk, "total": demand.total, "source": f"{source_type}:{source_id}"},
     )
-    return demand
+    return demand, demand_lines
 
 
 @dataclass(frozen=True)
@@ -617,6 +673,14 @@ def _bill_demands(bill: Bill, party: Any) -> list[Demand]:
 
 
 def _lines_to_pay(party: Any, demands: Sequence[Demand] | None) -> list[DemandLine]:
+    return [line for line in _open_lines(party, demands) if line.outstanding > 0]
+
+
+def _open_lines(party: Any, demands: Sequence[Demand] | None) -> list[DemandLine]:
+    """Every line of the party's open demands (or of ``demands`` among them), in
+    the order a payment fills them."""
+    if demands is not None and not demands:
+        return []
     qs = DemandLine.objects.filter(
         demand__party=party,
         demand__status__in=[DemandStatus.OPEN, DemandStatus.PART_PAID],
@@ -626,7 +690,7 @@ def _lines_to_pay(party: Any, demands: Sequence[Demand] | None) -> list[DemandLi
     qs = qs.select_related("head", "demand").order_by(
         "demand__due_date", "demand_id", "head__priority", "pk"
     )
-    return [line for line in qs if line.outstanding > 0]
+    return list(qs)
 
 
 def _apportion(
@@ -666,14 +730,18 @@ def _apportion(
     return allocations, remaining
 
 
-def _post_payment(payment: Payment, allocations: list[tuple[DemandLine, Decimal]]) -> int:
+def _prepare_posting(
+    payment: Payment, shares: Sequence[tuple[RevenueHead, Decimal]]
+) -> finance.PreparedEntry:
+    """The receipt's ledger entry, checked but not yet written: Dr the tender's
+    account, Cr each paid head's revenue account (and advances)."""
+    tender_key = f"tender:{payment.tender}"
+    rules = finance.accounts_for_rules(
+        {tender_key, "tender:cash", "advance", *(f"head:{head.code}" for head, _s in shares)}
+    )
     by_account: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-    for line, share in allocations:
-        head = line.head
-        try:
-            account = finance.account_for_rule(f"head:{head.code}")
-        except finance.LedgerError:
-            account = head.account_code
+    for head, share in shares:
+        account = rules.get(f"head:{head.code}", head.account_code)
         by_account[(account, head.code)] += share
     credit_lines = [
         finance.LineSpec(
@@ -684,18 +752,20 @@ def _post_payment(payment: Payment, allocations: list[tuple[DemandLine, Decimal]
     if payment.advance > 0:
         credit_lines.append(
             finance.LineSpec(
-                account=finance.account_for_rule("advance"),
+                account=rules.get("advance") or finance.account_for_rule("advance"),
                 credit=payment.advance,
                 party_id=payment.party_id,
                 analysis="advance",
             )
         )
-    entry = finance.post_entry(
+    return finance.prepare_entry(
         actor=payment.received_by,
         date=timezone.localdate(payment.received_at),
         lines=[
             finance.LineSpec(
-                account=finance.account_for_rule(f"tender:{payment.tender}", "tender:cash"),
+                account=rules.get(tender_key)
+                or rules.get("tender:cash")
+                or finance.account_for_rule(tender_key, "tender:cash"),
                 debit=payment.amount,
                 party_id=payment.party_id,
             ),
@@ -705,9 +775,10 @@ def _post_payment(payment: Payment, allocations: list[tuple[DemandLine, Decimal]
         source="revenue.receipt",
         source_ref=str(payment.receipt.pk),
         idempotency_key=f"receipt:{payment.receipt.pk}",
+        new_key=True,  # the receipt was issued in this transaction
         automatic=True,
+        balance_shard=finance.balance_shard_for(payment.branch_id),
     )
-    return entry.pk
 
 
 def _issue_receipt(payment: Payment) -> Receipt:
@@ -726,6 +797,187 @@ def _issue_receipt(payment: Payment) -> Receipt:
     )
     payment.receipt = receipt
     return receipt
+
+
+def _take_payment(
+    *,
+    actor: User | None,
+    party: Any,
+    amount: Decimal | int | str,
+    tender: str,
+    idempotency_key: str,
+    channel: str = Channel.COUNTER,
+    shift: CashierShift | None = None,
+    branch: Any = None,
+    demands: Sequence[Demand] | None = None,
+    reference: str | Callable[[], str] = "",
+    allow_advance: bool = False,
+    caps: Mapping[int, Decimal] | None = None,
+    bill: Bill | None = None,
+    new_demand: DemandSpec | None = None,
+) -> tuple[Payment, Demand | None]:
+    """Receive a payment, apportion it over the party's open demand lines (or
+    only ``demands``, each at most its amount in ``caps`` when given: a prepaid
+    sale recovers only a share of the arrears), issue the receipt and post it
+    to the ledger.
+
+    ``new_demand`` raises a demand on the payer in the same step and pays it in
+    full first (a sale at a counter); the rest of the amount goes over
+    ``demands`` as above. Its number, like the journal entry's, is taken after
+    every read and lock of the payment, so concurrent sales hold the shared
+    numbering rows only for the last few writes. ``reference`` may be a function:
+    it is called once everything else is written (a sale numbered last).
+
+    A retry with the same ``idempotency_key`` returns the first payment (the
+    unique constraint on the key settles races). Counter payments need the
+    cashier's own open shift; an advance (an unapplied remainder) is accepted
+    where a paid head allows it or the caller passes ``allow_advance`` (a
+    prepaid top-up, for example).
+    """
+    if not idempotency_key:
+        raise RevenueError(_("A payment needs an idempotency key."))
+    amount = _money(amount)
+    # A sale inside its caller's transaction (``new_demand``) looks for a retry only
+    # under the payer's lock below, and writes without a savepoint of its own.
+    in_sale = new_demand is not None and connection.in_atomic_block
+    if not in_sale:
+        existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return _same_payment(existing, party, amount), None
+    if amount <= 0:
+        raise RevenueError(_("The amount must be more than zero."))
+    if tender not in Tender.values:
+        raise RevenueError(_("Unknown tender."))
+    if channel == Channel.COUNTER and shift is None:
+        raise RevenueError(_("Open a cashier shift before taking counter payments."))
+    if bill is not None:
+        demands = _bill_demands(bill, party)
+    try:
+        with transaction.atomic(savepoint=not in_sale):
+            if shift is not None:
+                shift = (
+                    CashierShift.objects.select_for_update()
+                    .select_related("branch")
+                    .get(pk=shift.pk)
+                )
+                if actor is not None:
+                    require(actor, "revenue.collect", branch=shift.branch)
+                if shift.status != ShiftStatus.OPEN:
+                    raise RevenueError(_("This shift is closed; no payment can be taken in it."))
+                if actor is not None and shift.cashier_id != actor.pk:
+                    raise RevenueError(_("Payments go into your own open shift."))
+                branch = shift.branch
+            elif actor is not None:
+                require(actor, "revenue.collect", branch=branch)
+            # Lock the payer: payments of one party queue, so apportionment never
+            # reads a line another payment is about to fill.
+            PartyModel.objects.select_for_update().filter(pk=party.pk).values_list("pk").get()
+            existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return _same_payment(existing, party, amount), None
+            every_line = _open_lines(party, demands)
+            lines = [line for line in every_line if line.outstanding > 0]
+            new_rows: list[_DemandRow] = []
+            created: Demand | None = None
+            to_new = ZERO
+            if new_demand is not None:
+                if new_demand.party_id != party.pk:
+                    raise RevenueError(_("The new demand is for another payer."))
+                new_rows = _demand_rows(new_demand.lines, on=timezone.localdate())
+                to_new = sum((row_amount for _h, row_amount, _s in new_rows), ZERO)
+                if to_new > amount:
+                    raise RevenueError(_("The amount does not cover the new demand."))
+            allow_advance = allow_advance or any(head.allows_advance for head, _a, _s in new_rows)
+            allocations, remainder = _apportion(lines, amount - to_new, allow_advance, caps)
+            payment = Payment(
+                party=party,
+                amount=amount,
+                currency=_currency(),
+                advance=remainder,
+                channel=channel,
+                tender=tender,
+                reference="" if callable(reference) else reference[:80],
+                idempotency_key=idempotency_key,
+                shift=shift,
+                branch=branch,
+                received_at=timezone.now(),
+                received_by=_system(actor),
+            )
+            payment.save()  # a duplicate key rolls back to the block above
+            receipt = _issue_receipt(payment)
+            touched: dict[int, Demand] = {}
+            for line, share in allocations:
+                line.paid += share
+                DemandLine.objects.filter(pk=line.pk).update(paid=line.paid)
+                touched[line.demand_id] = line.demand
+            for demand in touched.values():
+                # every line of an open demand was read (under the payer's lock)
+                _recompute_demand(demand, [ln for ln in every_line if ln.demand_id == demand.pk])
+            posting = _prepare_posting(
+                payment,
+                [(head, share) for head, share, _s in new_rows]
+                + [(line.head, share) for line, share in allocations],
+            )
+            record_audit(
+                actor=actor,
+                action="revenue.payment.take",
+                obj=payment,
+                after={
+                    "party": party.pk,
+                    "amount": amount,
+                    "tender": tender,
+                    "channel": channel,
+                    "receipt": receipt.number,
+                    "advance": remainder,
+                },
+            )
+            # Shared numbering rows from here to the commit: the new demand's, the
+            # journal entry's, then the caller's (a callable reference).
+            if new_demand is not None:
+                created, created_lines = _insert_demand(
+                    actor=None,
+                    party=party,
+                    rows=new_rows,
+                    due_date=new_demand.due_date,
+                    description=new_demand.description,
+                    source_type=new_demand.source_type,
+                    source_id=new_demand.source_id,
+                    period_from=new_demand.period_from,
+                    period_to=new_demand.period_to,
+                    idempotency_key=new_demand.idempotency_key,
+                    paid=True,
+                )
+                allocations = [(line, line.amount) for line in created_lines] + allocations
+                touched[created.pk] = created
+                _settled(created)
+            Allocation.objects.bulk_create(
+                [
+                    Allocation(payment=payment, line=line, amount=share)
+                    for line, share in allocations
+                ]
+            )
+            payment.journal_entry_id = finance.post_prepared(posting).pk
+            if callable(reference):
+                payment.reference = reference()[:80]
+            payment.save(update_fields=["journal_entry_id", "reference"])
+            events.publish(
+                events.PaymentReceived(
+                    payment_id=payment.pk,
+                    party_id=party.pk,
+                    receipt_number=receipt.number,
+                    amount=str(amount),
+                    channel=channel,
+                    demand_ids=tuple(sorted(touched)),
+                )
+            )
+    except IntegrityError:
+        if in_sale:  # the caller's transaction is spoilt: it rolls back and retries
+            raise
+        existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return _same_payment(existing, party, amount), None
+    return payment, created
 
 
 def take_payment(
@@ -755,105 +1007,71 @@ def take_payment(
     where a paid head allows it or the caller passes ``allow_advance`` (a
     prepaid top-up, for example).
     """
-    if not idempotency_key:
-        raise RevenueError(_("A payment needs an idempotency key."))
-    amount = _money(amount)
-    existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
-    if existing is not None:
-        return _same_payment(existing, party, amount)
-    if amount <= 0:
-        raise RevenueError(_("The amount must be more than zero."))
-    if tender not in Tender.values:
-        raise RevenueError(_("Unknown tender."))
-    if channel == Channel.COUNTER and shift is None:
-        raise RevenueError(_("Open a cashier shift before taking counter payments."))
-    if bill is not None:
-        demands = _bill_demands(bill, party)
-    try:
-        with transaction.atomic():
-            if shift is not None:
-                shift = (
-                    CashierShift.objects.select_for_update()
-                    .select_related("branch")
-                    .get(pk=shift.pk)
-                )
-                if actor is not None:
-                    require(actor, "revenue.collect", branch=shift.branch)
-                if shift.status != ShiftStatus.OPEN:
-                    raise RevenueError(_("This shift is closed; no payment can be taken in it."))
-                if actor is not None and shift.cashier_id != actor.pk:
-                    raise RevenueError(_("Payments go into your own open shift."))
-                branch = shift.branch
-            elif actor is not None:
-                require(actor, "revenue.collect", branch=branch)
-            # Lock the payer: payments of one party queue, so apportionment never
-            # reads a line another payment is about to fill.
-            PartyModel.objects.select_for_update().get(pk=party.pk)
-            existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
-            if existing is not None:
-                return _same_payment(existing, party, amount)
-            lines = _lines_to_pay(party, demands)
-            allocations, remainder = _apportion(lines, amount, allow_advance, caps)
-            payment = Payment(
-                party=party,
-                amount=amount,
-                currency=_currency(),
-                advance=remainder,
-                channel=channel,
-                tender=tender,
-                reference=reference[:80],
-                idempotency_key=idempotency_key,
-                shift=shift,
-                branch=branch,
-                received_at=timezone.now(),
-                received_by=_system(actor),
-            )
-            with transaction.atomic():
-                payment.save()
-            Allocation.objects.bulk_create(
-                [
-                    Allocation(payment=payment, line=line, amount=share)
-                    for line, share in allocations
-                ]
-            )
-            touched: dict[int, Demand] = {}
-            for line, share in allocations:
-                DemandLine.objects.filter(pk=line.pk).update(paid=line.paid + share)
-                touched[line.demand_id] = line.demand
-            for demand in touched.values():
-                _recompute_demand(demand)
-            receipt = _issue_receipt(payment)
-            payment.journal_entry_id = _post_payment(payment, allocations)
-            payment.save(update_fields=["journal_entry_id"])
-            events.publish(
-                events.PaymentReceived(
-                    payment_id=payment.pk,
-                    party_id=party.pk,
-                    receipt_number=receipt.number,
-                    amount=str(amount),
-                    channel=channel,
-                    demand_ids=tuple(sorted(touched)),
-                )
-            )
-            record_audit(
-                actor=actor,
-                action="revenue.payment.take",
-                obj=payment,
-                after={
-                    "party": party.pk,
-                    "amount": amount,
-                    "tender": tender,
-                    "channel": channel,
-                    "receipt": receipt.number,
-                    "advance": remainder,
-                },
-            )
-    except IntegrityError:
-        existing = Payment.objects.filter(idempotency_key=idempotency_key).first()
-        if existing is None:
-            raise
-        return _same_payment(existing, party, amount)
-    return payment
+    return _take_payment(
+        actor=actor,
+        party=party,
+        amount=amount,
+        tender=tender,
+        idempotency_key=idempotency_key,
+        channel=channel,
+        shift=shift,
+        branch=branch,
+        demands=demands,
+        reference=reference,
+        allow_advance=allow_advance,
+        caps=caps,
+        bill=bill,
+    )[0]
+
+
+def take_sale_payment(
+    *,
+    actor: User | None,
+    party: Any,
+    amount: Decimal | int | str,
+    tender: str,
+    idempotency_key: str,
+    sale: DemandSpec,
+    channel: str = Channel.COUNTER,
+    shift: CashierShift | None = None,
+    branch: Any = None,
+    demands: Sequence[Demand] = (),
+    caps: Mapping[int, Decimal] | None = None,
+    reference: str | Callable[[], str] = "",
+) -> tuple[Payment, Demand]:
+    """A sale at a counter: raise the demand ``sale`` on the payer and pay it in
+    full with this payment; the rest of ``amount`` goes over ``demands`` (each at
+    most its amount in ``caps``), as in :func:`take_payment`.
+
+    The sale's demand number and the journal entry number are taken after every
+    read and lock of the payment, so concurrent sales hold those shared numbering
+    rows only for the last few writes of their transaction. ``reference`` may be
+    a function, called when everything else is written (a sale numbered last,
+    for the same reason). A retry with the same key returns the first payment
+    and its demand. Inside the caller's transaction (the usual case: the sale's
+    own record is written in it) the retry is looked for under the payer's lock
+    only, and no savepoint is taken: any error, a clash on the key
+    (``IntegrityError``) included, leaves the caller's transaction to roll back
+    (a sale then finds its first attempt by its own key)."""
+    payment, demand = _take_payment(
+        actor=actor,
+        party=party,
+        amount=amount,
+        tender=tender,
+        idempotency_key=idempotency_key,
+        channel=channel,
+        shift=shift,
+        branch=branch,
+        demands=list(demands),
+        reference=reference,
+        caps=caps,
+        new_demand=sale,
+    )
+    if demand is None:  # a retry
+        demand = Demand.objects.filter(idempotency_key=sale.idempotency_key).first()
+        if demand is None or not sale.idempotency_key:
+            raise RevenueError(_("This idempotency key was already used for a different payment."))
+    return payment, demand
 
 
 def _same_payment(existing: Payment, party: Any, amount: Decimal) -> Payment:

@@ -36,6 +36,8 @@ from baladiya.utilities.models import (
     ReadingImport,
     ReadingKind,
     Tariff,
+    TariffBlock,
+    TariffCharge,
     TariffMode,
     TariffVersion,
     Utility,
@@ -82,12 +84,16 @@ def prepaid_meters() -> QuerySet[Meter]:
 # --- Tariffs --------------------------------------------------------------------------
 
 
-def tariff_version(*, utility: str, category: str, mode: str, on: dt.date) -> TariffVersion:
+def tariff_version(
+    *, utility: str, category: str, mode: str, on: dt.date, prefetch: bool = True
+) -> TariffVersion:
     """The version in force on ``on`` of the tariff for this utility, category
-    and mode (a prepaid meter without a prepaid tariff pays the postpaid one)."""
+    and mode (a prepaid meter without a prepaid tariff pays the postpaid one).
+    Without ``prefetch`` its blocks and charges are left to :func:`schedule_of`,
+    which keeps them per process."""
     modes = [mode] if mode == TariffMode.POSTPAID else [mode, TariffMode.POSTPAID]
     for wanted in modes:
-        version = (
+        in_force = (
             TariffVersion.objects.filter(
                 tariff__utility=utility,
                 tariff__category=category,
@@ -96,10 +102,11 @@ def tariff_version(*, utility: str, category: str, mode: str, on: dt.date) -> Ta
             )
             .filter(Q(effective_to__isnull=True) | Q(effective_to__gte=on))
             .select_related("tariff")
-            .prefetch_related("blocks", "charges")
             .order_by("-effective_from")
-            .first()
         )
+        if prefetch:
+            in_force = in_force.prefetch_related("blocks", "charges")
+        version = in_force.first()
         if version is not None:
             return version
     raise TariffMissing(
@@ -108,12 +115,31 @@ def tariff_version(*, utility: str, category: str, mode: str, on: dt.date) -> Ta
     )
 
 
+# A version's blocks and charges, per (id, creation time): they are written with the
+# version, in its transaction, and never change afterwards (a change of price is a
+# new version; the admin is read-only), so a process may keep them.
+_CONTENT: dict[tuple[int, dt.datetime], tuple[list[TariffBlock], list[TariffCharge]]] = {}
+_CONTENT_LIMIT = 512
+
+
+def _content(version: TariffVersion) -> tuple[list[TariffBlock], list[TariffCharge]]:
+    key = (version.pk, version.created_at)
+    content = _CONTENT.get(key)
+    if content is None:
+        content = (list(version.blocks.all()), list(version.charges.all()))
+        if len(_CONTENT) >= _CONTENT_LIMIT:
+            _CONTENT.clear()
+        _CONTENT[key] = content
+    return content
+
+
 def schedule_of(version: TariffVersion, *, meter_size: str = "") -> pricing.Schedule:
     """The version as plain values for ``pricing`` (fixed charges for this
     meter size, or for every size)."""
     english = (get_language() or "ar").startswith("en")
     charges = []
-    for charge in version.charges.all():
+    blocks, version_charges = _content(version)
+    for charge in version_charges:
         if charge.meter_size and charge.meter_size != meter_size:
             continue
         charges.append(
@@ -126,7 +152,7 @@ def schedule_of(version: TariffVersion, *, meter_size: str = "") -> pricing.Sche
             )
         )
     return pricing.Schedule(
-        blocks=tuple(pricing.Block(b.lower, b.upper, b.rate) for b in version.blocks.all()),
+        blocks=tuple(pricing.Block(b.lower, b.upper, b.rate) for b in blocks),
         consumption_head=version.consumption_head,
         method=version.method,
         lifeline_units=version.lifeline_units,
@@ -162,6 +188,7 @@ def price_prepaid_units(
         category=connection.category,
         mode=TariffMode.PREPAID,
         on=on,
+        prefetch=False,
     )
     schedule = schedule_of(version, meter_size=connection.meter_size)
     return pricing.prepaid_units(schedule, amount, bought=bought, currency=currency())

@@ -3,15 +3,20 @@ tariff, a token out.
 
 Every sale runs in one transaction that holds the meter's vend-state row lock, so
 two sales in the same minute get increasing token identifiers (``max(now, last + 1)``)
-and the month's earlier purchases are counted exactly. A sale carries an idempotency
-key (unique in the database): a retry returns the first sale and its token. Vending
-keys come from the environment or the secret key file, never from the database,
-and never reach a log or the audit trail.
+and the month's earlier purchases are counted exactly. The rows every sale shares
+(the gap-free numbering of demands, journal entries and sales) are taken last, after
+every read and per-meter, per-shift and per-payer lock, so concurrent sales at
+different charging points wait for each other only for a sale's last few writes; a
+sale is written with a placeholder number and takes its own number last of all. A
+sale carries an idempotency key (unique in the database): a retry returns the first
+sale and its token. Vending keys come from the environment or the secret key file,
+never from the database, and never reach a log or the audit trail.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -204,6 +209,12 @@ def _number(today: dt.date) -> str:
     return f"V-{today.year}-{core.next_number(key=f'vend:{today.year}'):07d}"
 
 
+def _provisional_number() -> str:
+    """A sale's placeholder number until it takes its gap-free one, last in its
+    transaction (the shared numbering row stays locked until the commit)."""
+    return f"pending-{secrets.token_hex(12)}"
+
+
 def _demand_lines(quote: Any) -> list[Any]:
     return [
         revenue.DemandLineSpec(
@@ -214,27 +225,41 @@ def _demand_lines(quote: Any) -> list[Any]:
     ]
 
 
+def _description(vend: Vend) -> str:
+    return _("Prepaid credit for meter %(serial)s") % {"serial": vend.meter.serial}
+
+
 def _raise_demand(vend: Vend, quote: Any, today: dt.date) -> Any:
     return revenue.create_demand(
         actor=None,
         party=vend.party,
         lines=_demand_lines(quote),
         due_date=today,
-        description=_("Prepaid credit for meter %(serial)s") % {"serial": vend.meter.serial},
+        description=_description(vend),
         source_type=SOURCE_TYPE,
         source_id=str(vend.pk),
         idempotency_key=f"vend:{vend.idempotency_key}",
     )
 
 
-def _issued(vend: Vend, state: MeterVendState, *, actor: User | None) -> Vend:
-    """A token was minted for a paid sale: move the meter's state on, audit, publish."""
+def _advance(state: MeterVendState, vend: Vend) -> None:
+    """Move the meter's (locked) state on past the sale's token."""
     assert vend.tid is not None and vend.issued_at is not None
     today = timezone.localdate(vend.issued_at)
     state.month_units = _bought_before(state, today) + vend.units
     state.month = today.replace(day=1)
     state.last_tid = vend.tid
     state.save(update_fields=["month_units", "month", "last_tid", "updated_at"])
+
+
+def _issued(vend: Vend, state: MeterVendState, *, actor: User | None) -> Vend:
+    """A token was minted for a paid sale: move the meter's state on, audit, publish."""
+    _advance(state, vend)
+    return _announce(vend, actor=actor)
+
+
+def _announce(vend: Vend, *, actor: User | None) -> Vend:
+    """Audit the issued token and publish it."""
     core.record_audit(
         actor=actor,
         action="vending.token.issue",
@@ -271,13 +296,11 @@ def sell(
     The policy's share of the money pays the customer's open utility demands; the
     rest buys units priced from where this month's purchases left off; the token
     is minted under the meter's row lock. A retry with the same key returns the
-    first sale (its token, never a new one)."""
+    first sale (its token, never a new one), looked for under the meter's lock,
+    before anything else is checked (a retry after the shift closed still gets it)."""
     if not idempotency_key:
         raise VendingError(_("A sale needs an idempotency key."))
     amount = core.quantize(amount, _currency())
-    existing = _existing(idempotency_key, meter, amount)
-    if existing is not None:
-        return existing
     try:
         with transaction.atomic():
             return _sell(actor, meter, amount, idempotency_key, tender, now or timezone.now())
@@ -291,6 +314,10 @@ def sell(
 def _sell(
     actor: User, meter: Any, amount: Decimal, key: str, tender: str, now: dt.datetime
 ) -> Vend:
+    state = _locked_state(meter.pk)
+    existing = _existing(key, meter, amount)  # a retry (perhaps queued on the lock)
+    if existing is not None:
+        return existing
     shift = revenue.open_shift_of(actor)
     if shift is None:
         raise VendingError(_("Open a cashier shift at your charging point before selling."))
@@ -299,10 +326,6 @@ def _sell(
     core.require(actor, "vending.sell", branch=shift.branch)
     policy = selectors.current_policy()
     _check(meter, amount, policy)
-    state = _locked_state(meter.pk)
-    existing = _existing(key, meter, amount)  # a retry that queued on the lock
-    if existing is not None:
-        return existing
     party = meter.connection.party
     today = timezone.localdate(now)
     arrears = _arrears(party, core.quantize(amount * policy.arrears_percent / HUNDRED, _currency()))
@@ -312,7 +335,7 @@ def _sell(
     units = sts.encode_amount(quote.units)[1]
     tid, token = _mint(meter, state, units, now)
     vend = Vend.objects.create(
-        number=_number(today),
+        number=_provisional_number(),
         idempotency_key=key,
         meter=meter,
         party=party,
@@ -331,21 +354,39 @@ def _sell(
         branch=shift.branch,
         operator=actor,
     )
-    vend.demand = _raise_demand(vend, quote, today)
-    vend.payment = revenue.take_payment(
+    _advance(state, vend)
+
+    def numbered() -> str:
+        vend.number = _number(today)
+        return vend.number
+
+    # The shared numbering rows (demand, journal entry, sale) are taken in this
+    # order after every read and lock of the sale, and held to the commit.
+    vend.payment, vend.demand = revenue.take_sale_payment(
         actor=actor,
         party=party,
         amount=amount,
         tender=tender,
         idempotency_key=f"vend:{key}",
+        sale=revenue.DemandSpec(
+            party_id=party.pk,
+            lines=_demand_lines(quote),
+            due_date=today,
+            description=_description(vend),
+            source_type=SOURCE_TYPE,
+            source_id=str(vend.pk),
+            idempotency_key=f"vend:{vend.idempotency_key}",
+        ),
         channel=revenue.Channel.CHARGING_POINT,
         shift=shift,
-        demands=[vend.demand, *arrears.demands],
-        caps={vend.demand.pk: purchase, **arrears.caps},
-        reference=vend.number,
+        demands=arrears.demands,
+        caps=arrears.caps,
+        reference=numbered,
     )
-    vend.save(update_fields=["demand", "payment"])
-    return _issued(vend, state, actor=actor)
+    if vend.number.startswith("pending-"):  # a payment that already existed
+        numbered()
+    vend.save(update_fields=["number", "demand", "payment"])
+    return _announce(vend, actor=actor)
 
 
 # --- Online top-up --------------------------------------------------------------------
@@ -374,7 +415,7 @@ def start_online_topup(
         bought = selectors.bought_this_month(meter, on=today)
         quote = _quote(meter, amount, bought, today)
         vend = Vend.objects.create(
-            number=_number(today),
+            number=_provisional_number(),
             idempotency_key=idempotency_key,
             meter=meter,
             party=party,
@@ -387,7 +428,8 @@ def start_online_topup(
         )
         demand = _raise_demand(vend, quote, today)
         vend.demand = demand
-        vend.save(update_fields=["demand"])
+        vend.number = _number(today)  # after the demand's, in the order a sale takes them
+        vend.save(update_fields=["demand", "number"])
     else:
         vend, demand = existing, revenue.demand(existing.demand_id or 0)
     online = revenue.start_online_payment(actor=actor, party=party, demands=[demand])

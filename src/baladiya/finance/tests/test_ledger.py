@@ -184,3 +184,50 @@ def test_bulk_posting_keeps_balances(books: Any) -> None:
     assert services.post_entries_bulk(actor=None, entries=specs) == 100
     totals = selectors.ledger_totals()
     assert totals["line_debit"] == totals["balance_debit"] == totals["balance_credit"] == 1275
+
+
+def test_balance_shards_sum_to_the_same_reports(books: Any, make_staff: Any) -> None:
+    """Postings spread over balance shards (one per counter) give exactly the
+    trial balance, cash book and ledger totals of postings kept on one row."""
+    auditor = make_staff("auditor")
+    cash_sale("100", date=dt.date(2025, 12, 20), balance_shard=services.balance_shard_for(7))
+    for n, amount in enumerate(["250", "30", "12.5", "7.25"]):
+        cash_sale(amount, date=dt.date(2026, 1, 5), balance_shard=services.balance_shard_for(n))
+    cash_sale("40", date=dt.date(2026, 2, 5), balance_shard=services.balance_shard_for(33))
+    rows = AccountBalance.objects.filter(account__code="1101", period__year=books)
+    assert sorted(rows.values_list("shard", flat=True)) == [0, 1, 1, 2, 3]  # 33 → 1
+    assert services.balance_shard_for(None) == 0
+
+    totals = selectors.ledger_totals()
+    assert totals["line_debit"] == totals["balance_debit"] == totals["balance_credit"]
+    assert totals["balance_debit"] == Decimal("439.75")
+    tb = selectors.trial_balance(user=auditor, year=books)
+    cash = next(r for r in tb.rows if r["code"] == "1101")
+    assert cash["opening_debit"] == 100 and cash["debit"] == Decimal("339.75")
+    assert cash["closing_debit"] == Decimal("439.75") and tb.meta["balanced"]
+    book = selectors.cash_book(
+        user=auditor, date_from=dt.date(2026, 1, 1), date_to=dt.date(2026, 12, 31)
+    )
+    assert book.meta["opening"] == 100 and book.meta["closing"] == Decimal("439.75")
+    ipsas = selectors.ipsas_cash_statement(user=auditor, year=books)
+    assert ipsas.meta["closing"] == Decimal("439.75")
+    with pytest.raises(ValueError):
+        cash_sale("1", balance_shard=99)
+
+
+def test_a_prepared_entry_posts_like_post_entry(books: Any) -> None:
+    from django.db import transaction
+
+    lines = [LineSpec("1101", debit=Decimal(5)), LineSpec("4101", credit=Decimal(5))]
+    with transaction.atomic():
+        prepared = services.prepare_entry(
+            actor=None, date=DAY, lines=lines, idempotency_key="prep-1", balance_shard=4
+        )
+        assert prepared.entry.pk is None and not JournalEntry.objects.exists()
+        entry = services.post_prepared(prepared)
+    assert entry.number.startswith("JE-2026-") and entry.lines.count() == 2
+    assert AccountBalance.objects.get(account__code="1101").shard == 4
+    with transaction.atomic():  # a retry finds the posted entry and writes nothing
+        again = services.prepare_entry(actor=None, date=DAY, lines=lines, idempotency_key="prep-1")
+        assert services.post_prepared(again) == entry
+    assert JournalEntry.objects.count() == 1

@@ -283,3 +283,74 @@ def test_caps_limit_what_a_payment_puts_on_each_demand(heads, cashier, shift, pa
     sale.refresh_from_db()
     assert arrears.paid == Decimal("25") and sale.paid == Decimal("30")
     assert payment.advance == Decimal("0")
+
+
+def test_a_sale_raises_its_demand_and_pays_it_with_a_share_of_arrears(
+    heads, cashier, shift, party, django_capture_on_commit_callbacks
+) -> None:
+    from baladiya.core.api import subscribe
+    from baladiya.revenue import events
+
+    seen: list[Any] = []
+    subscribe(events.DemandSettled, seen.append)
+    old = water_demand(party, "50", days=-40)
+    sale = services.DemandSpec(
+        party_id=party.pk,
+        lines=[services.DemandLineSpec(head="water", amount=Decimal("30"), quantity=Decimal(12))],
+        due_date=timezone.localdate(),
+        description="credit",
+        source_type="test.sale",
+        source_id="1",
+        idempotency_key="sale:1",
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        payment, demand = services.take_sale_payment(
+            actor=cashier,
+            party=party,
+            amount=Decimal("40"),
+            tender="cash",
+            idempotency_key="sale-pay:1",
+            sale=sale,
+            shift=shift,
+            demands=[old],
+            caps={old.pk: Decimal("10")},
+            reference=lambda: "SALE-1",
+        )
+    old.refresh_from_db()
+    demand.refresh_from_db()
+    assert demand.status == DemandStatus.PAID and demand.total == demand.paid == 30
+    assert demand.source_type == "test.sale" and demand.number.startswith("D-")
+    assert old.status == DemandStatus.PART_PAID and old.paid == 10
+    assert payment.reference == "SALE-1" and payment.advance == 0
+    assert sorted(a.amount for a in payment.allocations.all()) == [10, 30]
+    assert payment.receipt.number and payment.journal_entry_id
+    entry = JournalEntry.objects.get(pk=payment.journal_entry_id)
+    assert sum(line.debit for line in entry.lines.all()) == 40
+    assert sum(line.credit for line in entry.lines.all()) == 40
+    totals = fin.ledger_totals()
+    assert totals["line_debit"] == totals["balance_debit"] == totals["balance_credit"] == 40
+    assert [e.demand_id for e in seen] == [demand.pk]
+    # a retry returns the same payment and demand, and writes nothing
+    again = services.take_sale_payment(
+        actor=cashier,
+        party=party,
+        amount=Decimal("40"),
+        tender="cash",
+        idempotency_key="sale-pay:1",
+        sale=sale,
+        shift=shift,
+        demands=[old],
+        caps={old.pk: Decimal("10")},
+    )
+    assert again == (payment, demand)
+    assert JournalEntry.objects.count() == 1
+    with pytest.raises(services.RevenueError):  # the amount must cover the sale
+        services.take_sale_payment(
+            actor=cashier,
+            party=party,
+            amount=Decimal("20"),
+            tender="cash",
+            idempotency_key="sale-pay:2",
+            sale=services.DemandSpec(**{**sale.__dict__, "idempotency_key": "sale:2"}),
+            shift=shift,
+        )

@@ -68,6 +68,30 @@ def test_a_sale_mints_a_token_the_meter_accepts(scene: dict[str, Any], shift: An
     assert vend.token not in str(entry.after)
 
 
+def test_a_sale_takes_its_gap_free_number_last(scene: dict[str, Any], shift: Any) -> None:
+    """The sale is written with a placeholder and numbered once its payment is
+    written; the payment's reference, the audit entry and the stored row all carry
+    the real number, and the numbers run without gaps."""
+    sell = services.sell
+    vends = [
+        sell(actor=scene["cashier"], meter=scene["meter"], amount=Decimal(a), idempotency_key=k)
+        for a, k in (("20", "n1"), ("30", "n2"))
+    ]
+    year = timezone.localdate().year
+    assert [v.number for v in vends] == [f"V-{year}-0000001", f"V-{year}-0000002"]
+    for vend in vends:
+        vend.refresh_from_db()
+        assert not vend.number.startswith("pending")
+        assert Payment.objects.get(pk=vend.payment_id).reference == vend.number
+        assert Demand.objects.get(pk=vend.demand_id).source_id == str(vend.pk)
+        entry = AuditEntry.objects.get(action="vending.token.issue", object_id=str(vend.pk))
+        assert entry.object_repr == vend.number
+    again = sell(
+        actor=scene["cashier"], meter=scene["meter"], amount=Decimal(20), idempotency_key="n1"
+    )
+    assert again.number == vends[0].number
+
+
 def test_electricity_tokens_use_subclass_zero(scene: dict[str, Any], shift: Any) -> None:
     vend = services.sell(
         actor=scene["cashier"],
@@ -145,6 +169,15 @@ def test_a_retry_returns_the_first_sale_and_its_token(scene: dict[str, Any], shi
             meter=scene["meter"],
             amount=Decimal("30"),
             idempotency_key="same",
+        )
+    revenue.close_shift(actor=scene["cashier"], shift=shift, counted={"cash": Decimal("20")})
+    late = services.sell(  # the shift has closed since: a retry still gets its sale
+        actor=scene["cashier"], meter=scene["meter"], amount=Decimal("20"), idempotency_key="same"
+    )
+    assert late.pk == first.pk and late.token == first.token
+    with pytest.raises(services.VendingError):  # but a new sale needs an open shift
+        services.sell(
+            actor=scene["cashier"], meter=scene["meter"], amount=Decimal(20), idempotency_key="new"
         )
 
 
@@ -262,6 +295,7 @@ def test_online_top_up_mints_the_token_when_paid(
             actor=citizen, meter=scene["meter"], amount=Decimal("25"), idempotency_key="web1"
         )
     assert vend.status == "pending" and not vend.token and online.amount == Decimal("25")
+    assert vend.number == f"V-{timezone.localdate().year}-0000001"
     with django_capture_on_commit_callbacks(execute=True):
         revenue.complete_online_payment(
             token=online.token,
