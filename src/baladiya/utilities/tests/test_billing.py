@@ -18,6 +18,21 @@ from .conftest import add_connection
 pytestmark = pytest.mark.django_db
 
 
+def _billed_on_an_estimate(
+    town: dict[str, Any], meter: Any, connection: Any, units: Decimal
+) -> None:
+    """January billed on an estimate of ``units``."""
+    Reading.objects.create(
+        meter=meter,
+        connection=connection,
+        cycle=town["cycle"],
+        read_on=dt.date(2026, 1, 31),
+        kind=ReadingKind.ESTIMATED,
+        source="system",
+        consumption=units,
+    )
+
+
 def test_a_bill_has_a_demand_with_a_line_per_block(town: dict[str, Any]) -> None:
     connection = add_connection(town, 1, reading=Decimal(25))
     run = services.start_billing_run(actor=None, cycle=town["cycle"])
@@ -125,15 +140,7 @@ def test_no_reading_is_estimated_and_trued_up_on_the_next_real_read(town: dict[s
     assert real.consumption == 15  # 25 since December, 10 of them already billed
     low = add_connection(town, 2)
     low_meter = low.meters.get()
-    Reading.objects.create(
-        meter=low_meter,
-        connection=low,
-        cycle=town["cycle"],
-        read_on=dt.date(2026, 1, 31),
-        kind=ReadingKind.ESTIMATED,
-        source="system",
-        consumption=Decimal(30),
-    )
+    _billed_on_an_estimate(town, low_meter, low, Decimal(30))
     trued = services.record_reading(
         actor=None, meter=low_meter, read_on=dt.date(2026, 2, 28), value=Decimal(110)
     )
@@ -144,15 +151,7 @@ def test_no_reading_is_estimated_and_trued_up_on_the_next_real_read(town: dict[s
 def test_an_over_estimate_is_credited_on_the_following_readings(town: dict[str, Any]) -> None:
     connection = add_connection(town, 1)
     meter = connection.meters.get()  # initial read 100
-    Reading.objects.create(
-        meter=meter,
-        connection=connection,
-        cycle=town["cycle"],
-        read_on=dt.date(2026, 1, 31),
-        kind=ReadingKind.ESTIMATED,
-        source="system",
-        consumption=Decimal(30),
-    )
+    _billed_on_an_estimate(town, meter, connection, Decimal(30))
     second = services.record_reading(
         actor=None, meter=meter, read_on=dt.date(2026, 2, 28), value=Decimal(110)
     )
@@ -175,15 +174,7 @@ def test_a_held_reading_accepted_later_is_trued_up_too(town: dict[str, Any]) -> 
     services.record_reading(
         actor=None, meter=meter, read_on=dt.date(2025, 12, 31), value=Decimal(120)
     )
-    Reading.objects.create(
-        meter=meter,
-        connection=connection,
-        cycle=town["cycle"],
-        read_on=dt.date(2026, 1, 31),
-        kind=ReadingKind.ESTIMATED,
-        source="system",
-        consumption=Decimal(10),
-    )
+    _billed_on_an_estimate(town, meter, connection, Decimal(10))
     held = services.record_reading(
         actor=None, meter=meter, read_on=dt.date(2026, 2, 28), value=Decimal(110)
     )
