@@ -508,6 +508,9 @@ class OnlinePayment(models.Model):
     gateway = models.CharField(max_length=20, default="sandbox")
     party = models.ForeignKey(Party, on_delete=models.PROTECT, related_name="+")
     demand_ids = models.JSONField(default=list)
+    # The most the payment puts on each demand ({demand id: amount}), where the
+    # payer pays only part of what he owes (a prepaid top-up's share of arrears).
+    caps = models.JSONField(default=dict, blank=True)
     amount = models.DecimalField(_("amount"), **AMOUNT)
     currency = models.CharField(max_length=3)
     status = models.CharField(

@@ -1495,20 +1495,27 @@ def start_online_payment(
     party: Any,
     demands: Sequence[Demand] | None = None,
     gateway_key: str = "sandbox",
+    caps: Mapping[int, Decimal] | None = None,
 ) -> OnlinePayment:
     """A citizen starts paying online what he (or an establishment he owns) owes,
-    or the given demands."""
+    or the given demands; with ``caps``, at most that much of each capped demand
+    (a prepaid top-up recovers only a share of the arrears)."""
     if not acts_for(actor, party):
         require(actor, "revenue.collect")
     lines = _lines_to_pay(party, demands)
-    amount = sum((line.outstanding for line in lines), ZERO)
+    owed: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for line in lines:
+        owed[line.demand_id] += line.outstanding
+    caps = {pk: _money(cap) for pk, cap in (caps or {}).items() if pk in owed}
+    amount = sum((min(total, caps.get(pk, total)) for pk, total in owed.items()), ZERO)
     if amount <= 0:
         raise RevenueError(_("Nothing is owed."))
     online = OnlinePayment.objects.create(
         token=secrets.token_urlsafe(18),
         gateway=gateway_key,
         party=party,
-        demand_ids=sorted({line.demand_id for line in lines}),
+        demand_ids=sorted(owed),
+        caps={str(pk): str(cap) for pk, cap in caps.items()},
         amount=amount,
         currency=_currency(),
     )
@@ -1556,7 +1563,8 @@ def _settle_online(online: OnlinePayment, data: CallbackData) -> OnlinePayment:
             idempotency_key=f"online:{online.token}",
             demands=demands,
             reference=data.provider_ref,
-            allow_advance=True,
+            allow_advance=True,  # a demand settled meanwhile: the rest is his credit
+            caps={int(pk): Decimal(cap) for pk, cap in online.caps.items()} or None,
         )
         online.status = OnlineStatus.PAID
         online.provider_ref = data.provider_ref

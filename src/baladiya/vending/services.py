@@ -412,8 +412,11 @@ def start_online_topup(
         raise VendingError(_("This top-up has already been paid."))
     today = timezone.localdate()
     if existing is None:
+        # The same share of the money recovers arrears as at a charging point.
+        wanted = core.quantize(amount * policy.arrears_percent / HUNDRED, _currency())
+        share = _arrears(party, wanted).share
         bought = selectors.bought_this_month(meter, on=today)
-        quote = _quote(meter, amount, bought, today)
+        quote = _quote(meter, amount - share, bought, today)
         vend = Vend.objects.create(
             number=_provisional_number(),
             idempotency_key=idempotency_key,
@@ -422,7 +425,8 @@ def start_online_topup(
             utility=meter.connection.utility,
             channel=VendChannel.ONLINE,
             amount=amount,
-            purchase=amount,
+            arrears=share,
+            purchase=amount - share,
             units=sts.encode_amount(quote.units)[1],
             bought_before=bought,
         )
@@ -432,14 +436,23 @@ def start_online_topup(
         vend.save(update_fields=["demand", "number"])
     else:
         vend, demand = existing, revenue.demand(existing.demand_id or 0)
-    online = revenue.start_online_payment(actor=actor, party=party, demands=[demand])
+    # The arrears are chosen again on a retry: what was paid meanwhile elsewhere is
+    # not asked again (and what is paid elsewhere after this, the payment puts on
+    # the citizen's account as credit).
+    arrears = _arrears(party, vend.arrears)
+    online = revenue.start_online_payment(
+        actor=actor,
+        party=party,
+        demands=[demand, *arrears.demands],
+        caps={demand.pk: vend.purchase, **arrears.caps},
+    )
     vend.online_token = online.token
     vend.save(update_fields=["online_token"])
     core.record_audit(
         actor=actor,
         action="vending.online.start",
         obj=vend,
-        after={"meter": meter.serial, "amount": amount},
+        after={"meter": meter.serial, "amount": amount, "arrears": vend.arrears},
     )
     return vend, online
 

@@ -314,6 +314,50 @@ def test_online_top_up_mints_the_token_when_paid(
     assert sts.group_digits(vend.token) in message.body
 
 
+def test_online_top_up_recovers_the_same_share_of_arrears(
+    scene: dict[str, Any], django_capture_on_commit_callbacks: Any
+) -> None:
+    bill = water_bill(scene["person"], "100")
+    with django_capture_on_commit_callbacks(execute=True):
+        vend, online = services.start_online_topup(
+            actor=scene["citizen"], meter=scene["meter"], amount=Decimal("40"), idempotency_key="w"
+        )
+    assert vend.arrears == Decimal("10") and vend.purchase == Decimal("30")
+    assert online.amount == Decimal("40")  # what he asked to pay, arrears share included
+    assert vend.units == Decimal("11.2")  # 30 buys what it buys at the counter
+    with django_capture_on_commit_callbacks(execute=True):
+        revenue.complete_online_payment(
+            token=online.token,
+            status="paid",
+            amount=online.amount,
+            provider_ref="SBX-2",
+            signature=_sign(online.token, "paid", online.amount, "SBX-2"),
+        )
+    vend.refresh_from_db()
+    bill.refresh_from_db()
+    assert vend.status == "issued" and decode(vend).amount == Decimal("11.2")
+    assert bill.paid == Decimal("10") and bill.status == "part-paid"
+    payment = Payment.objects.get(pk=vend.payment_id)
+    assert payment.amount == Decimal("40") and payment.advance == 0
+
+
+def test_a_retried_online_top_up_asks_only_for_arrears_still_owed(
+    scene: dict[str, Any], shift: Any
+) -> None:
+    water_bill(scene["person"], "4")
+    vend, first = services.start_online_topup(
+        actor=scene["citizen"], meter=scene["meter"], amount=Decimal("40"), idempotency_key="r"
+    )
+    assert vend.arrears == Decimal("4") and first.amount == Decimal("40")
+    services.sell(  # the bill is paid at the counter before he pays online
+        actor=scene["cashier"], meter=scene["meter"], amount=Decimal("20"), idempotency_key="c"
+    )
+    again, second = services.start_online_topup(
+        actor=scene["citizen"], meter=scene["meter"], amount=Decimal("40"), idempotency_key="r"
+    )
+    assert again.pk == vend.pk and second.amount == Decimal("36")
+
+
 def _sign(token: str, status: str, amount: Decimal, ref: str) -> str:
     from baladiya.revenue.gateways import CallbackData, gateway
 
