@@ -4,12 +4,10 @@ user is given."""
 from __future__ import annotations
 
 import datetime as dt
-import secrets
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -181,35 +179,17 @@ def tariffs() -> QuerySet[Tariff]:
     )
 
 
-# Which version is in force is read on every prepaid sale: it is cached for a
-# minute under a stamp that a new version renews (at once in this process, or in
-# every process with a shared cache; a process with a private cache sees a
-# version that starts today within the minute).
-VERSION_IN_FORCE_SECONDS = 60
-_VERSIONS_STAMP = "utilities:tariff-versions"
-
-
-def forget_versions_in_force() -> None:
-    cache.set(_VERSIONS_STAMP, secrets.token_hex(8), None)
-
-
-def _version_in_force(*, utility: str, category: str, on: dt.date) -> TariffVersion:
-    stamp = cache.get(_VERSIONS_STAMP, "")
-    key = f"utilities:in-force:{stamp}:{utility}:{category}:{on.isoformat()}"
-    version = cache.get(key)
-    if version is None:
-        version = tariff_version(
-            utility=utility, category=category, mode=TariffMode.PREPAID, on=on, prefetch=False
-        )
-        cache.set(key, version, VERSION_IN_FORCE_SECONDS)
-    return version
-
-
 def price_prepaid_units(
     meter: Meter, amount: Decimal, *, bought: Decimal, on: dt.date
 ) -> pricing.Priced:
     connection: Connection = meter.connection
-    version = _version_in_force(utility=connection.utility, category=connection.category, on=on)
+    version = tariff_version(
+        utility=connection.utility,
+        category=connection.category,
+        mode=TariffMode.PREPAID,
+        on=on,
+        prefetch=False,
+    )
     schedule = schedule_of(version, meter_size=connection.meter_size)
     return pricing.prepaid_units(schedule, amount, bought=bought, currency=currency())
 

@@ -197,8 +197,6 @@ def add_tariff_version(
     TariffBlock.objects.bulk_create(
         TariffBlock(version=version, lower=b.lower, upper=b.upper, rate=b.rate) for b in plain
     )
-    selectors.forget_versions_in_force()
-    transaction.on_commit(selectors.forget_versions_in_force)
     for spec in charges:
         if spec.kind not in ChargeKind.values:
             raise UtilityError(_("Unknown charge kind."))
