@@ -428,3 +428,24 @@ def test_last_purchase_dates(scene: dict[str, Any], shift: Any) -> None:
     assert api.last_purchase_dates([scene["meter"].pk, scene["electricity"].pk]) == {
         scene["meter"].pk: timezone.localdate()
     }
+
+
+def test_a_new_prepaid_price_applies_to_the_next_sale(scene: dict[str, Any], shift: Any) -> None:
+    from baladiya.utilities import services as utility_services
+    from baladiya.utilities.models import Tariff
+
+    first = services.sell(
+        actor=scene["cashier"], meter=scene["meter"], amount=Decimal("10"), idempotency_key="p1"
+    )
+    assert first.units == Decimal("4")  # 10 at 2.5
+    utility_services.add_tariff_version(
+        actor=None,
+        tariff=Tariff.objects.get(code="water-prepaid"),
+        effective_from=timezone.localdate(),
+        blocks=[(0, 20, "5"), (20, None, "8")],
+        consumption_head="water-prepaid",
+    )
+    second = services.sell(
+        actor=scene["cashier"], meter=scene["meter"], amount=Decimal("10"), idempotency_key="p2"
+    )
+    assert second.units == Decimal("2")  # the version in force now: 10 at 5
