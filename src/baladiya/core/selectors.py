@@ -116,32 +116,34 @@ def branch_by_code(code: str) -> Branch | None:
 REFERENCE_DATA_SECONDS = 60
 
 
-def _cached(key: str, load: Callable[[], Any]) -> Any:
+def cached(key: str, load: Callable[[], Any], seconds: int = REFERENCE_DATA_SECONDS) -> Any:
+    """``load()``, kept in the cache under ``key`` for ``seconds``. A result of
+    None is not kept: what does not exist yet may be created any moment."""
     value = cache.get(key)
     if value is None:
         value = load()
-        if value is not None:  # what does not exist yet may be created any moment
-            cache.set(key, value, REFERENCE_DATA_SECONDS)
+        if value is not None:
+            cache.set(key, value, seconds)
     return value
 
 
 def department_by_code(code: str) -> Department | None:
-    return _cached(f"core:department:{code}", lambda: Department.objects.filter(code=code).first())
+    return cached(f"core:department:{code}", lambda: Department.objects.filter(code=code).first())
 
 
 def headquarters() -> Branch | None:
     """The municipality's headquarters (where a request is handled by default)."""
-    return _cached(
+    return cached(
         "core:headquarters", lambda: service_points().filter(kind=BranchKind.HEADQUARTERS).first()
     )
 
 
 def branch_by_id(pk: int) -> Branch | None:
-    return _cached(f"core:branch#{pk}", lambda: Branch.objects.filter(pk=pk).first())
+    return cached(f"core:branch#{pk}", lambda: Branch.objects.filter(pk=pk).first())
 
 
 def department_by_id(pk: int) -> Department | None:
-    return _cached(f"core:department#{pk}", lambda: Department.objects.filter(pk=pk).first())
+    return cached(f"core:department#{pk}", lambda: Department.objects.filter(pk=pk).first())
 
 
 def forget_reference_data(*, department_code: str = "") -> None:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Prefetch, QuerySet
 
+from baladiya.core import api as core
 from baladiya.core.api import normalize_arabic
 from baladiya.onestop.models import (
     Audience,
@@ -74,13 +74,10 @@ def subcategories(service_key: str) -> list[ServiceSubcategory]:
 def subcategory(service_key: str, code: str) -> ServiceSubcategory | None:
     """A subcategory of a service (a complaint's category), cached for a minute: it
     is read on every report filed, and edited seldom."""
-    key = f"onestop:subcategory:{service_key}:{code}"
-    found = cache.get(key)
-    if found is None:
-        found = ServiceSubcategory.objects.filter(service__key=service_key, code=code).first()
-        if found is not None:
-            cache.set(key, found, 60)
-    return found
+    return core.cached(
+        f"onestop:subcategory:{service_key}:{code}",
+        lambda: ServiceSubcategory.objects.filter(service__key=service_key, code=code).first(),
+    )
 
 
 def form_fields(service: Service) -> list[ServiceField]:

@@ -816,24 +816,14 @@ def _take_payment(
     bill: Bill | None = None,
     new_demand: DemandSpec | None = None,
 ) -> tuple[Payment, Demand | None]:
-    """Receive a payment, apportion it over the party's open demand lines (or
-    only ``demands``, each at most its amount in ``caps`` when given: a prepaid
-    sale recovers only a share of the arrears), issue the receipt and post it
-    to the ledger.
+    """:func:`take_payment` and :func:`take_sale_payment` in one.
 
     ``new_demand`` raises a demand on the payer in the same step and pays it in
     full first (a sale at a counter); the rest of the amount goes over
-    ``demands`` as above. Its number, like the journal entry's, is taken after
-    every read and lock of the payment, so concurrent sales hold the shared
-    numbering rows only for the last few writes. ``reference`` may be a function:
-    it is called once everything else is written (a sale numbered last).
-
-    A retry with the same ``idempotency_key`` returns the first payment (the
-    unique constraint on the key settles races). Counter payments need the
-    cashier's own open shift; an advance (an unapplied remainder) is accepted
-    where a paid head allows it or the caller passes ``allow_advance`` (a
-    prepaid top-up, for example).
-    """
+    ``demands``. Its number, like the journal entry's, is taken after every read
+    and lock of the payment, so concurrent sales hold the shared numbering rows
+    only for the last few writes. ``reference`` may be a function: it is called
+    once everything else is written (a sale numbered last)."""
     if not idempotency_key:
         raise RevenueError(_("A payment needs an idempotency key."))
     amount = _money(amount)

@@ -52,14 +52,14 @@ def start_of(service_key: str) -> tuple[ProcessDefinition, State] | None:
     in a shared cache (or this process's own), and other processes with a private
     cache open new cases on the previous version for at most that minute (a
     version a case may run on to its end, as running cases do)."""
-    found = cache.get(_start_key(service_key))
-    if found is None:
+
+    def load() -> tuple[ProcessDefinition, State] | None:
         definition = active_definition(service_key)
         if definition is None:
             return None
-        found = (definition, definition.states.get(is_start=True))
-        cache.set(_start_key(service_key), found, ACTIVE_DEFINITION_SECONDS)
-    return found
+        return definition, definition.states.get(is_start=True)
+
+    return core.cached(_start_key(service_key), load, ACTIVE_DEFINITION_SECONDS)
 
 
 def forget_active_definition(service_key: str) -> None:
@@ -68,26 +68,24 @@ def forget_active_definition(service_key: str) -> None:
 
 def state(state_id: int) -> State:
     """A state of an installed version (which never changes)."""
-    key = f"workflow:state:{state_id}"
-    found = cache.get(key)
-    if found is None:
-        found = State.objects.get(pk=state_id)
-        cache.set(key, found, STATE_ACTIONS_SECONDS)
-    return found
+    return core.cached(
+        f"workflow:state:{state_id}",
+        lambda: State.objects.get(pk=state_id),
+        STATE_ACTIONS_SECONDS,
+    )
 
 
 def state_actions(state_id: int) -> list[Action]:
     """The actions out of a state, in their order, each with its target state."""
-    key = f"workflow:actions:{state_id}"
-    actions = cache.get(key)
-    if actions is None:
-        actions = list(
+    return core.cached(
+        f"workflow:actions:{state_id}",
+        lambda: list(
             Action.objects.select_related("to_state")
             .filter(from_state_id=state_id)
             .order_by("order", "pk")
-        )
-        cache.set(key, actions, STATE_ACTIONS_SECONDS)
-    return actions
+        ),
+        STATE_ACTIONS_SECONDS,
+    )
 
 
 def definition_spec(definition: ProcessDefinition) -> dict[str, Any]:
