@@ -118,12 +118,14 @@ def file_complaint(
     return complaint
 
 
-def _lock(complaint_id: int) -> Complaint:
-    return (
-        Complaint.objects.select_for_update(of=("self",))
-        .select_related("case")
-        .get(pk=complaint_id)
-    )
+def _lock(complaint_id: int | None = None, reference: str = "") -> Complaint:
+    """The complaint, row-locked, by id (with its case) or by its case's reference."""
+    locked = Complaint.objects.select_for_update(of=("self",))
+    if reference:
+        return locked.get(case__reference=reference)
+    if complaint_id is None:
+        raise Complaint.DoesNotExist
+    return locked.select_related("case").get(pk=complaint_id)
 
 
 @transaction.atomic
@@ -137,13 +139,7 @@ def resolve(
 ) -> Complaint:
     """Resolve the complaint with ``complaint_id`` (or its case's ``reference``).
     A complaint the actor may not see raises ``DoesNotExist``, as if there were none."""
-    locked = Complaint.objects.select_for_update(of=("self",))
-    if reference:
-        complaint = locked.get(case__reference=reference)
-    elif complaint_id is not None:
-        complaint = locked.get(pk=complaint_id)
-    else:
-        raise Complaint.DoesNotExist
+    complaint = _lock(complaint_id, reference)
     complaint.case = workflow.take_action(
         actor=actor, case_id=complaint.case_id, action_key="resolve", comment=note
     )
